@@ -1,0 +1,68 @@
+"""Comment moderation for news sites: the page's policy as filters, a review queue and a JSON API."""
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+
+from flask import Flask
+
+from moderation.config import Defaults
+
+
+def create_app(config: Mapping | None = None) -> Flask:
+    """Build the app: defaults, then instance/config.py, then the environment, then `config`."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(Defaults)
+    app.config.from_pyfile("config.py", silent=True)
+    _load_environment(app)
+    if config:
+        app.config.from_mapping(config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    _fill_instance_defaults(app)
+
+    from moderation import auth, commands, db, errors, extensions, policy, public, security, templating
+
+    security.init_app(app)
+    extensions.init_app(app)
+    policy.init_app(app)
+    db.init_app(app)
+    errors.init_app(app)
+    templating.init_app(app)
+    auth.init_app(app)
+    public.init_app(app)
+    _init_optional_blueprints(app)
+    commands.init_app(app)
+    return app
+
+
+def _init_optional_blueprints(app: Flask) -> None:
+    """The admin queue and the JSON API register themselves when present."""
+    from moderation import admin, api
+
+    admin.init_app(app)
+    api.init_app(app)
+
+
+def _load_environment(app: Flask) -> None:
+    for name in ("SECRET_KEY", "REDIS_URL", "POLICY_FILE"):
+        if os.environ.get(name):
+            app.config[name] = os.environ[name]
+    if os.environ.get("DATABASE_URL"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
+    if os.environ.get("REDIS_URL"):
+        app.config["RATELIMIT_STORAGE_URI"] = os.environ["REDIS_URL"]
+
+
+def _fill_instance_defaults(app: Flask) -> None:
+    """The embedded database and a secret generated once live in instance/, never in the repository."""
+    instance = Path(app.instance_path)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'moderation.sqlite3'}"
+    if not app.config.get("SECRET_KEY"):
+        key_file = instance / "secret_key"
+        if not key_file.exists():
+            key_file.write_text(secrets.token_hex(32))
+            key_file.chmod(0o600)
+        app.config["SECRET_KEY"] = key_file.read_text().strip()

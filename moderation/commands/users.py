@@ -1,0 +1,55 @@
+"""`users create-admin EMAIL`, `users set-role EMAIL ROLE`: who may moderate."""
+from __future__ import annotations
+
+import os
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+from sqlalchemy import func, select
+
+from moderation.db import db
+from moderation.models import Role, User
+
+users = AppGroup("users", help="Manage accounts and roles.")
+
+
+def _find(email: str) -> User | None:
+    return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+
+
+@users.command("create-admin")
+@click.argument("email")
+@click.option("--name", default=None, help="Display name (default: the part of the email before @).")
+def create_admin(email: str, name: str | None) -> None:
+    """Create an admin account, or promote an existing one (password from MODERATION_ADMIN_PASSWORD or a prompt)."""
+    password = os.environ.get("MODERATION_ADMIN_PASSWORD") or click.prompt(
+        "Password", hide_input=True, confirmation_prompt=True
+    )
+    if len(password) < 8:
+        raise click.ClickException("the password must have at least 8 characters")
+    user = _find(email)
+    if user is None:
+        user = User(email=email.strip().lower(), display_name=name or email.split("@")[0])
+        db.session.add(user)
+    user.role = Role.ADMIN
+    user.set_password(password)
+    db.session.commit()
+    click.echo(f"{user.email} is an admin")
+
+
+@users.command("set-role")
+@click.argument("email")
+@click.argument("role", type=click.Choice([r.value for r in Role]))
+def set_role(email: str, role: str) -> None:
+    """Make an account a reader, moderator or admin."""
+    user = _find(email)
+    if user is None:
+        raise click.ClickException(f"no account with email {email}")
+    user.role = Role(role)
+    db.session.commit()
+    click.echo(f"{user.email} is now {role}")
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(users)

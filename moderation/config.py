@@ -1,0 +1,30 @@
+"""Defaults; the factory overlays instance/config.py, the environment and the caller's mapping."""
+from __future__ import annotations
+
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Defaults:
+    """Settings a fresh checkout runs with (SQLite under instance/, the Miami Herald policy)."""
+
+    SQLALCHEMY_DATABASE_URI: str | None = None  # filled in from instance_path when unset
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    POLICY_FILE = str(REPO_ROOT / "policies" / "miami-herald.toml")
+    AUTO_MIGRATE = True  # bring an embedded SQLite database up to date on start
+    MAX_CONTENT_LENGTH = 64 * 1024
+    WTF_CSRF_TIME_LIMIT = None
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REPORT_HIDE_THRESHOLD = 3
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    COMMENTS_PER_MINUTE = "5 per minute"
+    REPORTS_PER_HOUR = "20 per hour"
+    REGISTRATIONS_PER_HOUR = "10 per hour"
+    LOGINS_PER_MINUTE = "10 per minute"
+    PROXY_FIX_HOPS = 0
+    COMMENTS_PAGE_SIZE = 50

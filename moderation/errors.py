@@ -1,0 +1,66 @@
+"""Errors answered as JSON for API clients and as pages for browsers; a lost database is a 503, never a 500."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response, current_app, jsonify, render_template, request
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
+
+from moderation.db import db
+
+log = logging.getLogger(__name__)
+JSON_PREFIXES = ("/api/", "/v1alpha1/", "/integrations/", "/$discovery/")
+
+
+def wants_json() -> bool:
+    return request.path.startswith(JSON_PREFIXES) or (
+        request.accept_mimetypes.best == "application/json"
+    )
+
+
+def _code_for(error: HTTPException) -> str:
+    return (error.name or "error").lower().replace(" ", "_").replace("'", "")
+
+
+def json_error(status: int, code: str, message: str, field: str | None = None, headers=None) -> Response:
+    body = {"code": code, "message": message}
+    if field:
+        body["field"] = field
+    response = jsonify({"error": body})
+    response.status_code = status
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def handle_http_error(error: HTTPException):
+    retry_after = error.get_headers() and dict(error.get_headers()).get("Retry-After")
+    if wants_json():
+        headers = {"Retry-After": retry_after} if retry_after else None
+        return json_error(error.code or 500, _code_for(error), error.description or error.name, headers=headers)
+    return render_template("error.html", error=error), error.code
+
+
+def handle_database_error(error: DBAPIError):
+    """The database went away: roll back whatever was half done and tell the client to retry."""
+    log.warning("database unavailable: %s", error)
+    db.session.rollback()
+    return handle_http_error(
+        ServiceUnavailable("The database is not reachable just now; nothing was saved. Please try again shortly.")
+    )
+
+
+def handle_unexpected(error: Exception):
+    if current_app.testing:
+        raise error  # tests see the traceback, not a polite page
+    log.exception("unhandled error")
+    db.session.rollback()
+    return handle_http_error(InternalServerError())
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(OperationalError, handle_database_error)
+    app.register_error_handler(InterfaceError, handle_database_error)
+    app.register_error_handler(Exception, handle_unexpected)

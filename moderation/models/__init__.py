@@ -1,0 +1,23 @@
+"""Typed models, split by domain; import from here."""
+from moderation.models.article import Article, ModerationMode
+from moderation.models.user import Role, User
+from moderation.models.comment import Comment, CommentFlag, CommentStatus, Report
+from moderation.models.audit import ActorType, Decision
+from moderation.models.api_key import ApiKey, ScoreFeedback
+from moderation.models.setting import Setting
+
+__all__ = [
+    "ActorType",
+    "ApiKey",
+    "Article",
+    "Comment",
+    "CommentFlag",
+    "CommentStatus",
+    "Decision",
+    "ModerationMode",
+    "Report",
+    "Role",
+    "ScoreFeedback",
+    "Setting",
+    "User",
+]

@@ -1,0 +1,449 @@
+"""Flags insults, belittling and threats aimed at someone in the conversation: the reader replied to, the writer, an @name.
+
+Reads the rule's params `threat_score`, `insult_score`, `belittling_score`, `loose_score` and `public_figures`
+("none", "review" or "reject": what an insult said of a third person, such as a politician, earns), and its
+lexicons `insults_strong`, `insults`, `insult_adjectives`, `threats`, `attack_phrases`, `belittling` and
+`conversation_targets`. Criticism of an argument or a policy aims no insult at a person, and passes.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from moderation.pipeline.types import FilterResult, ModerationContext
+
+if TYPE_CHECKING:
+    from moderation.pipeline.normalise import NormalisedText
+    from moderation.policy import Rule
+
+# Words (with a contraction or a mask), commas and sentence ends; a sentence end becomes the token ".".
+_TOKEN = re.compile(r"[a-z0-9*]*[a-z0-9](?:'[a-z]+)?|[.!?;:\n]+|,")
+_QUOTED = re.compile(r'"[^"\n]{3,400}"')
+_MENTION = re.compile(r"(?<![\w@])@\w")
+_STRETCHED = re.compile(r"([a-z])\1\1")
+_DOUBLE = re.compile(r"([a-z])\1")
+
+_SPOKEN = {
+    "u": ("you",), "ya": ("you",), "youre": ("you", "are"), "yer": ("your",), "yur": ("your",),
+    "im": ("i", "am"), "ive": ("i", "have"), "dont": ("do", "not"), "cant": ("can", "not"),
+    "doesnt": ("does", "not"), "isnt": ("is", "not"), "arent": ("are", "not"), "r": ("are",),
+    "gonna": ("going", "to"), "gunna": ("going", "to"), "wanna": ("want", "to"),
+}
+_SUFFIXES = {"re": ("are",), "m": ("am",), "ll": ("will",), "ve": ("have",), "d": ("would",), "s": ("'s",)}
+_NEGATIVE_STEMS = {"won": "will", "can": "can", "ain": "is", "don": "do", "shan": "shall"}
+
+_YOU = frozenset({"you", "yourself", "yourselves", "yall"})
+_YOUR = frozenset({"your", "ur"})
+_COPULAS = frozenset({"are", "is", "'s", "was", "were", "be", "being", "been", "sound", "sounds", "look", "looks",
+                      "seem", "seems", "act", "acting", "like", "become", "remain", "am"})
+_ADVERBS = frozenset({"must", "really", "just", "clearly", "obviously", "truly", "still", "always", "surely",
+                      "definitely", "certainly", "such", "so", "also", "again", "indeed", "simply", "officially"})
+# Words that may stand between "you are" and the insult: "you are such a complete fucking idiot".
+_FILLERS = frozenset({"a", "an", "the", "such", "so", "one", "just", "really", "truly", "clearly", "obviously",
+                      "complete", "total", "absolute", "utter", "real", "big", "little", "lil", "fucking", "fuckin",
+                      "freaking", "frigging", "friggin", "damn", "damned", "bloody", "very", "pure", "typical",
+                      "fat", "old", "sorry", "poor", "dirty", "filthy", "lying", "ugly", "of", "most", "biggest",
+                      "greatest", "bigger", "more", "too", "as", "that", "kind", "sort", "absolutely", "totally",
+                      "completely", "utterly", "pretty", "quite", "extremely", "stinking", "silly", "stupid", "this",
+                      "nothing", "but", ",", "and", "or", "even", "any", "some", "sad"})
+_NEGATIONS = frozenset({"not", "never", "no", "nor", "hardly"})
+# Neutral nouns for a person: an insulting adjective before one insults that person ("a stupid person").
+_PERSON_NOUNS = frozenset({"person", "man", "woman", "guy", "dude", "individual", "human", "people", "boy", "girl",
+                           "child", "kid", "bunch", "lot", "thing", "creature", "excuse", "soul"})
+# What may follow an insult noun that names a person; any other word makes it a compound ("a hack job").
+_AFTER_INSULT = frozenset({".", ",", "and", "or", "who", "that", "like", "with", "if", "but", "too", "lol", "to", "for",
+                           "you", "yourself", "then", "now", "again", "as", "at", "in", "on", "here", "there", "from",
+                           "haha", "lmao", "because", "cuz", "since", "when", "what", "just", "go", "get", "stop"})
+_THINGS = frozenset({"it", "that", "this", "which", "what", "there", "here", "idea", "argument", "point", "comment",
+                     "post", "article", "story", "policy", "plan", "law", "bill", "thing", "claim", "statement",
+                     "life", "world", "game", "team", "season", "system", "country", "situation", "deal"})
+# Subjects after which an insult is said of a third person (a name written with a capital counts too).
+_THIRD_PERSONS = frozenset({"he", "she", "they", "guy", "man", "woman", "dude", "president", "senator", "governor",
+                            "mayor", "congressman", "congresswoman", "minister", "leader", "candidate", "judge"})
+# Words before an insult that point it away from the reader ("these idiots", "to bitch about", "called him a moron").
+_OTHERS = frozenset({"these", "those", "the", "some", "other", "all", "many", "most", "his", "her", "their", "our",
+                     "to", "call", "calls", "called", "calling", "another", "such", "of"})
+# Words before a phrase that make it no imperative at the reader ("when you grow up", "not going to be shut up").
+_NOT_IMPERATIVE = frozenset({"i", "we", "they", "he", "she", "it", "kids", "children", "when", "until", "till",
+                             "if", "will", "would", "be", "been", "being", "get", "got", "not", "never", "to"})
+_REPORTING = frozenset({"call", "calls", "called", "calling", "label", "labels", "labelled", "labeled", "name",
+                        "named", "brand", "branded", "dub", "dubbed"})
+
+_LABELS = {
+    "threat": "threat aimed at a reader",
+    "attack": "attack on the reader addressed",
+    "belittling": "belittling the reader addressed",
+    "direct": "insult aimed at a person in the conversation",
+    "loose": "insult near a word addressing the reader",
+    "third": "insult of a third person",
+}
+_PHRASE_KINDS = {"threats": "threat", "attack_phrases": "attack", "belittling": "belittling"}
+_SCORE_PARAMS = {"threat": "threat_score", "attack": "insult_score", "direct": "insult_score",
+                 "belittling": "belittling_score", "loose": "loose_score"}
+
+
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    """One finding before scoring: its kind and its range in normalised text."""
+
+    kind: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Lexicon:
+    """A rule's word lists, compiled once into sets and phrase indexes."""
+
+    strong: frozenset
+    nouns: frozenset
+    adjectives: frozenset
+    compounds: dict
+    targets: frozenset
+    phrases: dict
+    squeezed: dict
+    maskable: tuple
+
+
+@dataclass(frozen=True, slots=True)
+class _Scan:
+    """What the matcher needs while it walks one comment."""
+
+    tokens: list
+    lexicon: _Lexicon
+    mentions: frozenset
+    origin: list
+    original: str
+
+
+def check(text: NormalisedText, context: ModerationContext, rule: Rule) -> FilterResult:
+    """Score a comment by its worst attack on a person, with the words that make it as evidence."""
+    lexicon = _lexicon(rule)
+    tokens = _tokens(text.text, lexicon, bool(_STRETCHED.search(text.plain.text if text.plain else text.text)))
+    scan = _Scan(tokens, lexicon, _mention_offsets(text.original), text.origin, text.original)
+    hits = _find(scan, _quoted_ranges(text.text))
+    scored = [(_score(hit, rule), hit) for hit in hits]
+    best = max((score for score, _ in scored), default=0.0)
+    if best <= 0:
+        return FilterResult()
+    evidence = [hit for score, hit in scored if score == best]
+    spans = tuple(text.span(hit.start, hit.end) for hit in evidence)
+    return FilterResult(best, spans, f"{_LABELS[evidence[0].kind]}: " + ", ".join(f"“{s.text}”" for s in spans))
+
+
+@lru_cache(maxsize=32)
+def _lexicon(rule: Rule) -> _Lexicon:
+    """Build, once per rule, the sets and phrase indexes the matcher looks words up in."""
+    lists = rule.lexicons
+    nouns = lists.get("insults_strong", ()) + lists.get("insults", ())
+    compounds: dict[str, list[tuple[str, ...]]] = {}
+    for noun in nouns:
+        parts = _plain_tokens(noun)
+        if len(parts) > 1:
+            compounds.setdefault(parts[-1], []).append(parts[:-1])
+    phrases: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for name, kind in _PHRASE_KINDS.items():
+        for phrase in lists.get(name, ()):
+            parts = _plain_tokens(phrase)
+            phrases.setdefault(parts[0], []).append((parts, kind))
+    words = [_joined(word) for word in nouns + lists.get("insult_adjectives", ())]
+    return _Lexicon(
+        strong=frozenset(_joined(word) for word in lists.get("insults_strong", ())),
+        nouns=frozenset(_joined(word) for word in nouns),
+        adjectives=frozenset(_joined(word) for word in lists.get("insult_adjectives", ())),
+        compounds={last: tuple(heads) for last, heads in compounds.items()},
+        targets=frozenset(lists.get("conversation_targets", ())),
+        phrases={first: tuple(entries) for first, entries in phrases.items()},
+        squeezed={_DOUBLE.sub(r"\1", word): word for word in words + list(compounds)},
+        maskable=tuple(words) + tuple(phrases),
+    )
+
+
+def _joined(word: str) -> str:
+    """A lexicon entry as one word, as the normaliser or the writer may run it together (dim-wit, pieceofshit)."""
+    return word.replace("-", "").replace(" ", "")
+
+
+def _plain_tokens(phrase: str) -> tuple[str, ...]:
+    """Tokenise a lexicon phrase the way comments are tokenised, so both spellings of a contraction meet."""
+    return tuple(word for word, _, _ in _tokens(phrase, None, False))
+
+
+def _tokens(text: str, lexicon: _Lexicon | None, stretched: bool) -> list[tuple[str, int, int]]:
+    """Split normalised text into words, contractions expanded ("you're" → you, are), sentence ends as "."."""
+    tokens = []
+    for match in _TOKEN.finditer(text):
+        word, start, end = match.group(), match.start(), match.end()
+        if word == ",":
+            tokens.append((",", start, end))
+        elif not word[0].isalnum() and word[0] != "*":
+            tokens.append((".", start, end))
+        elif word in _SPOKEN:
+            tokens.extend((part, start, end) for part in _SPOKEN[word])
+        elif "'" in word:
+            tokens.extend((part, start, end) for part in _expand(word))
+        elif lexicon is not None and (stretched or "*" in word):
+            tokens.append((_restore(word, lexicon), start, end))
+        else:
+            tokens.append((word, start, end))
+    return tokens
+
+
+def _expand(word: str) -> tuple[str, ...]:
+    """Expand one apostrophe contraction into the words it stands for."""
+    stem, suffix = word.split("'", 1)
+    if suffix == "t" and stem.endswith("n"):
+        return (_NEGATIVE_STEMS.get(stem, stem[:-1]), "not")
+    return (stem,) + _SUFFIXES.get(suffix, ())
+
+
+def _restore(word: str, lexicon: _Lexicon) -> str:
+    """Read a stretched (idioot) or masked (id*ot) word as the lexicon word it imitates, if there is one."""
+    if "*" in word:
+        core = word.strip("*")
+        if "*" not in core or core.replace("*", "") in lexicon.nouns:
+            return core.replace("*", "")
+        shape = re.compile(core.replace("*", "[a-z]"))
+        return next((known for known in lexicon.maskable if shape.fullmatch(known)), word)
+    if not _DOUBLE.search(word):
+        return word
+    return lexicon.squeezed.get(_DOUBLE.sub(r"\1", word), word)
+
+
+def _find(scan: _Scan, quoted: list[tuple[int, int]]) -> list[_Hit]:
+    """Walk the words once, checking phrases where one may start and constructions around each insult word."""
+    hits = []
+    phrases = scan.lexicon.phrases
+    for index, (word, start, _) in enumerate(scan.tokens):
+        if word in phrases:
+            hits.extend(_phrase_hits(scan, index))
+        kind = _insult_kind(word, scan.lexicon)
+        if kind:
+            hit = _aimed(scan, index, kind)
+            if hit:
+                hits.append(hit)
+    return [hit for hit in hits if not _inside(hit.start, quoted)]
+
+
+def _insult_kind(word: str, lexicon: _Lexicon) -> str:
+    """Say whether a word (or its plural) is a strong insult, an insult noun, an insulting adjective, or none."""
+    singular = word[:-2] if word[-2:] == "es" and word[:-2] in lexicon.nouns else word[:-1] if word[-1:] == "s" else word
+    if word in lexicon.strong or singular in lexicon.strong:
+        return "strong"
+    if word in lexicon.nouns or singular in lexicon.nouns or word in lexicon.compounds:
+        return "noun"
+    if word in lexicon.adjectives:
+        return "adjective"
+    return ""
+
+
+def _phrase_hits(scan: _Scan, index: int) -> list[_Hit]:
+    """Return the lexicon phrases that start at this word, unless a subject or a negation comes just before."""
+    tokens = scan.tokens
+    if index and tokens[index - 1][0] in _NOT_IMPERATIVE:
+        return []
+    hits = []
+    for parts, kind in scan.lexicon.phrases[tokens[index][0]]:
+        end = index + len(parts)
+        if tuple(word for word, _, _ in tokens[index:end]) == parts:
+            hits.append(_Hit(kind, tokens[index][1], tokens[end - 1][2]))
+    return hits
+
+
+def _aimed(scan: _Scan, index: int, kind: str) -> _Hit | None:
+    """Decide whom an insult word is aimed at from the words before and after it."""
+    tokens, lexicon = scan.tokens, scan.lexicon
+    first = _compound_start(tokens, index, lexicon)
+    if first < 0 or not _names_a_person(tokens, index, kind, lexicon):
+        return None
+    target = _target_before(scan, first, kind)
+    if target is None and _followed_by_you(tokens, index):
+        target = ("direct", tokens[first][1])
+    if target is None and kind != "adjective" and _addressed(tokens, first, index):
+        target = ("loose", tokens[first][1])
+    if target is None:
+        return _loose(tokens, first, index, kind)
+    which, start = target
+    return _Hit(which, min(start, tokens[first][1]), tokens[index][2])
+
+
+def _addressed(tokens: list, first: int, index: int) -> bool:
+    """Say whether an insult noun stands alone between punctuation, as one calls a person ("No, idiot.")."""
+    before = first - 1
+    while before >= 0 and tokens[before][0] in _FILLERS and tokens[before][0] not in (",", "a", "an", "the"):
+        before -= 1
+    after = tokens[index + 1][0] if index + 1 < len(tokens) else "."
+    return (before < 0 or tokens[before][0] in (".", ",")) and after in (".", ",")
+
+
+def _names_a_person(tokens: list, index: int, kind: str, lexicon: _Lexicon) -> bool:
+    """Say whether the word after an insult leaves it naming a person ("a liar.") rather than a thing ("a hack job")."""
+    after = tokens[index + 1][0] if index + 1 < len(tokens) else "."
+    if kind == "strong":
+        return True
+    if kind == "adjective":
+        if after in lexicon.nouns or after in lexicon.strong or after in lexicon.adjectives:
+            return False
+        return after in _AFTER_INSULT or after in _PERSON_NOUNS
+    return after in _AFTER_INSULT
+
+
+def _compound_start(tokens: list, index: int, lexicon: _Lexicon) -> int:
+    """Return where a (possibly several-word) insult starts, or -1 if its last word stands alone here."""
+    word = tokens[index][0]
+    for head in lexicon.compounds.get(word, ()):
+        first = index - len(head)
+        if first >= 0 and tuple(w for w, _, _ in tokens[first:index]) == head:
+            return first
+    return -1 if word in lexicon.compounds and word not in lexicon.nouns else index
+
+
+def _target_before(scan: _Scan, first: int, kind: str):
+    """Look back over fillers for "you", "you are", "your", "the writer is", "@name is" or a third person."""
+    tokens, lexicon = scan.tokens, scan.lexicon
+    position = _article_before(tokens, first) if kind != "adjective" else -1
+    article = position >= 0
+    position = (position if article else first) - 1
+    while position >= 0 and first - position <= 6:
+        word = tokens[position][0]
+        if word in _NEGATIONS:
+            return None
+        if word in ("a", "an"):
+            article = True
+        elif not (word in _FILLERS or word in lexicon.adjectives or word in lexicon.strong or word[-2:] == "ly"):
+            break
+        position -= 1
+    if position < 0:
+        return None
+    word, start, _ = tokens[position]
+    if word in _YOU or scan.origin[start] in scan.mentions:
+        return _vocative(tokens, position, first, kind)
+    if word in _YOUR:
+        return _possessive(tokens, position, first, kind, article)
+    if word in _COPULAS or word in _ADVERBS:
+        return _subject(scan, position)
+    return None
+
+
+def _article_before(tokens: list, first: int) -> int:
+    """Find "a", "an", "one" or "such" a few words before a noun ("a mean spirited azzhole"), or -1."""
+    for position in range(first - 1, max(first - 5, -1), -1):
+        word = tokens[position][0]
+        if word in ("a", "an", "one", "such"):
+            return position
+        if word == "." or word in _YOU or word in _YOUR or word in _COPULAS or word in _NEGATIONS:
+            return -1
+    return -1
+
+
+def _vocative(tokens: list, position: int, first: int, kind: str):
+    """Accept "you idiot", "are you stupid?" and "you dumb!", not "you stupid people" nor "thank you, stupid me"."""
+    asked = position and tokens[position - 1][0] in ("are", "were")
+    if kind == "adjective" and not asked and position + 1 == first:
+        after = tokens[first + 1][0] if first + 1 < len(tokens) else "."
+        if after != ".":
+            return None
+    return ("direct", tokens[position - 1][1] if asked else tokens[position][1])
+
+
+def _possessive(tokens: list, position: int, first: int, kind: str, article: bool):
+    """Accept "your a troll" and "your stupid" (you're), and "your stupid ass", not "your stupid comment"."""
+    after = tokens[first + 1][0] if first + 1 < len(tokens) else "."
+    if article or (kind == "adjective" and position + 1 == first and after in (".", ",", "and", "or", "as")):
+        return ("direct", tokens[position][1])
+    if kind != "adjective" and position + 1 < first and tokens[first][0] in ("ass", "self", "azz", "arse"):
+        return ("direct", tokens[position][1])
+    return None
+
+
+def _subject(scan: _Scan, copula: int):
+    """Find whom a copula ("is", "are", "sound like") speaks of: the reader, the writer, an @name or a third person."""
+    tokens = scan.tokens
+    position = copula
+    while position >= 0 and (tokens[position][0] in _COPULAS or tokens[position][0] in _ADVERBS):
+        position -= 1
+    if tokens[copula][0] in ("are", "were") and copula + 1 < len(tokens) and tokens[copula + 1][0] in _YOU:
+        return ("direct", tokens[copula][1])
+    if position < 0 or tokens[position][0] in (".", ",", "just", "please", "not", "stop"):
+        return ("direct", tokens[copula][1]) if tokens[copula][0] in ("be", "being") else None
+    word, start, _ = tokens[position]
+    if word in _YOU or word in scan.lexicon.targets or scan.origin[start] in scan.mentions:
+        return ("direct", start)
+    if position and tokens[position - 1][0] in _REPORTING:
+        return None
+    if word in _THIRD_PERSONS or _capitalised(scan, start):
+        return ("third", start)
+    return None
+
+
+def _capitalised(scan: _Scan, start: int) -> bool:
+    """Say whether a word was written with a capital in a comment that is not all capitals: likely a name."""
+    original = scan.original
+    letter = original[scan.origin[start]]
+    return letter.isupper() and not original.isupper()
+
+
+def _followed_by_you(tokens: list, index: int) -> bool:
+    """Say whether an insult is followed by "like you" ("morons like you") or "you are." ("what a fool you are")."""
+    following = tuple(word for word, _, _ in tokens[index + 1:index + 4])
+    if following[:2] in (("like", "you"), ("like", "yourself"), ("such", "as")):
+        return True
+    for offset in range(min(2, len(following) - 1)):
+        if following[offset:offset + 2] == ("you", "are"):
+            rest = following[offset + 2:offset + 3]
+            return not rest or rest[0] in (".", ",")
+    return following[:2] == ("you", "are") and len(following) == 2
+
+
+def _loose(tokens: list, first: int, index: int, kind: str) -> _Hit | None:
+    """Hold a strong insult that shares its sentence with "you", or an insult that is a whole short comment."""
+    words = sum(1 for word, _, _ in tokens if word not in (".", ","))
+    if kind != "strong" and not (kind == "noun" and words <= 3):
+        return None
+    if first and tokens[first - 1][0] in _OTHERS:
+        return None
+    if words <= 4 or any(word in _YOU or word in _YOUR for word, _, _ in _sentence(tokens, index)):
+        return _Hit("loose", tokens[first][1], tokens[index][2])
+    return None
+
+
+def _sentence(tokens: list, index: int) -> list:
+    """Return the tokens of the sentence that holds the token at index."""
+    start = index
+    while start > 0 and tokens[start - 1][0] != ".":
+        start -= 1
+    end = index
+    while end + 1 < len(tokens) and tokens[end + 1][0] != ".":
+        end += 1
+    return tokens[start:end + 1]
+
+
+def _score(hit: _Hit, rule: Rule) -> float:
+    """Turn a finding's kind into a score from the rule's params (third persons through the public-figure setting)."""
+    if hit.kind == "third":
+        setting = rule.params.get("public_figures", "review")
+        return {"none": 0.0, "review": rule.review_threshold, "reject": rule.reject_threshold}[setting]
+    return float(rule.params[_SCORE_PARAMS[hit.kind]])
+
+
+def _quoted_ranges(text: str) -> list[tuple[int, int]]:
+    """Return the quoted passages (someone else's words), unless one quote is most of the comment."""
+    if '"' not in text:
+        return []
+    ranges = [match.span() for match in _QUOTED.finditer(text)]
+    return [(start, end) for start, end in ranges if end - start < 0.8 * len(text)]
+
+
+def _inside(position: int, ranges: list[tuple[int, int]]) -> bool:
+    """Say whether a position falls inside one of the ranges."""
+    return any(start <= position < end for start, end in ranges)
+
+
+def _mention_offsets(original: str) -> frozenset:
+    """Original offsets where an @name's word may start (at the "@" or just after it, as the normaliser folds it)."""
+    if "@" not in original:
+        return frozenset()
+    starts = [match.start() for match in _MENTION.finditer(original)]
+    return frozenset(starts + [start + 1 for start in starts])

@@ -1,0 +1,47 @@
+"""Flags swear words and crude terms, tiered mild/strong; reads lexicons mild and strong and params
+mild_score, strong_score, repeat_bonus, name_words and max_masked_share."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from moderation.pipeline.matching import Hit, Matcher, compile_lexicons
+from moderation.pipeline.normalise import NormalisedText
+from moderation.pipeline.types import FilterResult, ModerationContext
+
+TIERS = ("strong", "mild")
+_CAPITALISED_AFTER = re.compile(r"\s+[A-Z][a-z]")
+_CAPITALISED_BEFORE = re.compile(r"[A-Z][\w.]*\s+$")
+
+
+def check(text: NormalisedText, context: ModerationContext, rule) -> FilterResult:
+    """Score the strongest profane word found, with every one as evidence."""
+    hits = [hit for hit in _matcher(rule).find(text, rule.params.get("max_masked_share", 0.5))
+            if not _is_name(hit, text, rule)]
+    if not hits:
+        return FilterResult()
+    params = rule.params
+    top = max(params[f"{hit.tier}_score"] for hit in hits)
+    score = min(1.0, top + params.get("repeat_bonus", 0.0) * (len(hits) - 1))
+    spans = tuple(text.span(hit.start, hit.end) for hit in hits)
+    strongest = "strong" if any(hit.tier == "strong" for hit in hits) else "mild"
+    words = ", ".join(f'"{span.text}"' for span in spans[:5])
+    return FilterResult(round(score, 3), spans, f"{strongest.capitalize()} profanity: {words}.")
+
+
+@lru_cache(maxsize=16)
+def _matcher(rule) -> Matcher:
+    """The rule's lexicons compiled once per policy (rules hash by identity)."""
+    return compile_lexicons({tier: rule.lexicons.get(tier, ()) for tier in TIERS})
+
+
+def _is_name(hit: Hit, text: NormalisedText, rule) -> bool:
+    """A word that is also a name, written as one beside another capitalised word (Dick Cheney, Moby Dick)."""
+    if hit.word not in rule.params.get("name_words", ()):
+        return False
+    span = text.span(hit.start, hit.end)
+    if not span.text[:1].isupper():
+        return False
+    original = text.original
+    return bool(_CAPITALISED_AFTER.match(original, span.end)
+                or _CAPITALISED_BEFORE.search(original, max(0, span.start - 40), span.start))

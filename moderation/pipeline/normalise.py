@@ -1,0 +1,208 @@
+"""Normalise a comment once for every filter, keeping a map from each normalised character to the original.
+
+Two views come out of `normalise(text)`:
+
+- `NormalisedText.text`: what word lists are matched against. Unicode compatibility forms folded,
+  case folded, diacritics, zero-width and control characters dropped, look-alike letters from other
+  scripts mapped to Latin, HTML entities decoded, letters spelled apart joined (``f.u.c.k``), runs of
+  three or more letters cut to two (``fuuuuck`` -> ``fuuck``; filters squeeze doubles when looking up),
+  leetspeak inside words undone (``sh1t``, ``a$$``, ``@ss``, ``s#!t``); ``*`` is kept as a mask marker.
+- `NormalisedText.plain`: the same folding without the word-level rewrites (no joining, no stretching,
+  no leetspeak), for filters that need ``@name``, numbers, links and the writer's own spelling.
+
+Every view carries `origin` (len(text) + 1 start offsets into the original, the last one being
+len(original)) and `span(start, end)`, which turns a normalised range into a `Span` of the original.
+"""
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from moderation.pipeline.types import Span
+
+# Letters from Cyrillic and Greek (after case folding) and punctuation look-alikes, mapped to what they imitate.
+CONFUSABLES = str.maketrans({
+    "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p",
+    "с": "c", "т": "t", "у": "y", "х": "x", "ѕ": "s", "і": "i", "ї": "i", "ј": "j", "ԁ": "d",
+    "һ": "h", "ӏ": "l", "ԛ": "q", "ԝ": "w", "ɡ": "g", "ı": "i", "ɩ": "i", "ℓ": "l",
+    "α": "a", "β": "b", "ε": "e", "η": "n", "ι": "i", "κ": "k", "ν": "v", "ο": "o", "ρ": "p",
+    "τ": "t", "υ": "u", "χ": "x", "ω": "w", "γ": "y", "σ": "o", "ς": "c", "μ": "u",
+    "‘": "'", "’": "'", "ʼ": "'", "`": "'", "´": "'", "“": '"', "”": '"', "„": '"',
+    "‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "−": "-", "•": "*", "∗": "*", "€": "e",
+})
+_DROPPED_CATEGORIES = frozenset({"Mn", "Me", "Cf", "Cc"})
+_KEPT_CONTROLS = frozenset("\n\t\r")
+
+_SPECIAL = re.compile(r"[^\x00-\x7f]+|&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+# Three or more single letters spelled apart by the same separator: f.u.c.k, f u c k, f-u-c-k, s_h_1_t.
+_SPACED = re.compile(r"(?<![^\W_])[a-z@$0-9](?P<sep>[ ._\-~+]{1,2})[a-z@$0-9!](?:(?P=sep)[a-z@$0-9!])+(?![^\W_])")
+_STRETCHED = re.compile(r"([a-z])\1{2,}")
+# A run of word and leet characters that holds at least one letter and one leet character.
+_LEET_TOKEN = re.compile(r"[a-z0-9@$!#|*]*(?:[a-z][a-z0-9@$!#|*]*[0-9@$!#|]|[0-9@$!#|][a-z0-9@$!#|*]*[a-z])[a-z0-9@$!#|*]*")
+_NUMBER_WORD = re.compile(r"\d+(?:st|nd|rd|th|s|k|m|bn|am|pm|ish|x|d|mm|cm|km|kg|lb|lbs|mph|gb|mb)?|[a-z]+\d+")
+_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i", "#": "h", "|": "l"})
+_WORD = re.compile(r"\**[^\W_](?:[^\W_]|\*)*")
+
+
+@dataclass(frozen=True, slots=True)
+class NormalisedText:
+    """A folded copy of a comment whose every character can be traced back to the original."""
+
+    original: str
+    text: str
+    origin: list[int]
+    ends: list[int] = field(repr=False)
+    plain: NormalisedText | None = field(default=None, repr=False, compare=False)
+    _words: list = field(default_factory=list, repr=False, compare=False)
+
+    def span(self, start: int, end: int) -> Span:
+        """The original characters behind the normalised range [start, end)."""
+        if end <= start:
+            at = self.origin[start]
+            return Span(at, at, "")
+        first, last = self.origin[start], self.ends[end - 1]
+        return Span(first, last, self.original[first:last])
+
+    @property
+    def words(self) -> tuple[tuple[str, int, int], ...]:
+        """(word, start, end) in normalised coordinates, computed once because every filter asks."""
+        if not self._words:
+            self._words.append(tuple((m.group(), m.start(), m.end()) for m in _WORD.finditer(self.text)))
+        return self._words[0]
+
+
+def normalise(text: str) -> NormalisedText:
+    """Fold `text` for matching and keep the way back to its original characters."""
+    folded, starts, ends = _fold(text)
+    rewritten, starts2, ends2 = _rewrite_words(folded, starts, ends)
+    plain = NormalisedText(text, folded, starts + [len(text)], ends)
+    if rewritten is folded:
+        return NormalisedText(text, folded, plain.origin, ends, plain)
+    return NormalisedText(text, rewritten, starts2 + [len(text)], ends2, plain)
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(ch: str) -> str:
+    """One original code point as zero or more folded characters."""
+    if ch in _KEPT_CONTROLS:
+        return ch
+    decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", ch).casefold())
+    kept = "".join(c for c in decomposed if unicodedata.category(c) not in _DROPPED_CATEGORIES)
+    return kept.translate(CONFUSABLES)
+
+
+@lru_cache(maxsize=1024)
+def _fold_entity(entity: str) -> str:
+    """An HTML entity as the folded characters it stands for."""
+    return "".join(_fold_char(c) for c in html.unescape(entity))
+
+
+def _fold(text: str) -> tuple[str, list[int], list[int]]:
+    """Fold case, compatibility forms, marks, look-alikes and entities; ASCII runs stay one to one."""
+    if text.isascii() and "&" not in text:
+        return text.lower(), list(range(len(text))), list(range(1, len(text) + 1))
+    pieces: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    position = 0
+    for match in _SPECIAL.finditer(text):
+        if match.start() > position:
+            _append_ascii(text, position, match.start(), pieces, starts, ends)
+        chunk = match.group()
+        if chunk[0] == "&" and chunk[-1] == ";":
+            _append_unit(_fold_entity(chunk), match.start(), match.end(), pieces, starts, ends)
+        else:
+            for offset, ch in enumerate(chunk, match.start()):
+                _append_unit(_fold_char(ch), offset, offset + 1, pieces, starts, ends)
+        position = match.end()
+    if position < len(text):
+        _append_ascii(text, position, len(text), pieces, starts, ends)
+    return "".join(pieces), starts, ends
+
+
+def _append_ascii(text, start, end, pieces, starts, ends) -> None:
+    """Copy an ASCII run lower-cased, each character mapping to itself."""
+    pieces.append(text[start:end].lower())
+    starts.extend(range(start, end))
+    ends.extend(range(start + 1, end + 1))
+
+
+def _append_unit(folded, start, end, pieces, starts, ends) -> None:
+    """Append the folded form of one original unit, every output character pointing at the whole unit;
+    a unit that folds to nothing (a combining mark, a zero-width space) joins the character before it."""
+    if not folded and ends and ends[-1] == start:
+        ends[-1] = end
+    elif folded:
+        pieces.append(folded)
+        starts.extend([start] * len(folded))
+        ends.extend([end] * len(folded))
+
+
+def _rewrite_words(text: str, starts: list[int], ends: list[int]) -> tuple[str, list[int], list[int]]:
+    """Join spelled-apart letters, cut stretched letters and undo leetspeak, in that order."""
+    for rewrite in (_join_spaced, _cut_stretched, _undo_leet):
+        edits = rewrite(text)
+        if edits:
+            text, starts, ends = _apply(text, starts, ends, edits)
+    return text, starts, ends
+
+
+def _join_spaced(text: str) -> list[tuple[int, int, list[int]]]:
+    """Edits that keep only the letters of f.u.c.k-style runs."""
+    edits = []
+    for match in _SPACED.finditer(text):
+        sep = len(match.group("sep"))
+        keep = list(range(match.start(), match.end(), sep + 1))
+        edits.append((match.start(), match.end(), [(i, i) for i in keep]))
+    return edits
+
+
+def _cut_stretched(text: str) -> list[tuple[int, int, list[tuple[int, int]]]]:
+    """Edits that cut a run of three or more equal letters to two, the second covering the rest."""
+    return [(m.start(), m.end(), [(m.start(), m.start()), (m.start() + 1, m.end() - 1)])
+            for m in _STRETCHED.finditer(text)]
+
+
+def _undo_leet(text: str) -> list[tuple[int, int, str]]:
+    """Edits that read digits and symbols inside words as the letters they imitate."""
+    edits = []
+    for match in _LEET_TOKEN.finditer(text):
+        token = match.group()
+        core = token.rstrip("!")
+        if _NUMBER_WORD.fullmatch(core) or not any(c.isalpha() for c in core):
+            continue
+        head = "#" if core.startswith("#") else ""
+        replaced = head + core[len(head):].translate(_LEET)
+        if replaced != core:
+            edits.append((match.start(), match.start() + len(core), replaced))
+    return edits
+
+
+def _apply(text: str, starts: list[int], ends: list[int], edits: list) -> tuple[str, list[int], list[int]]:
+    """Apply sorted, non-overlapping edits; an edit is (start, end, replacement) with either a
+    same-length string or a list of (first, last) source indices whose original ranges each output
+    character covers."""
+    pieces: list[str] = []
+    new_starts: list[int] = []
+    new_ends: list[int] = []
+    position = 0
+    for start, end, replacement in edits:
+        pieces.append(text[position:start])
+        new_starts.extend(starts[position:start])
+        new_ends.extend(ends[position:start])
+        if isinstance(replacement, str):
+            pieces.append(replacement)
+            new_starts.extend(starts[start:end])
+            new_ends.extend(ends[start:end])
+        else:
+            pieces.append("".join(text[first] for first, _ in replacement))
+            new_starts.extend(starts[first] for first, _ in replacement)
+            new_ends.extend(ends[last] for _, last in replacement)
+        position = end
+    pieces.append(text[position:])
+    new_starts.extend(starts[position:])
+    new_ends.extend(ends[position:])
+    return "".join(pieces), new_starts, new_ends

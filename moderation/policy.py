@@ -1,0 +1,208 @@
+"""The comment policy as data: load policies/*.toml and its lexicons, validate, freeze, serve to the app."""
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Mapping
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_POLICY_FILE = REPO_ROOT / "policies" / "miami-herald.toml"
+CATEGORIES = ("profanity", "hate_speech", "personal_attack", "off_topic")
+MODES = ("post", "pre")
+
+
+class PolicyError(ValueError):
+    """A policy file that cannot be used; the message names the file, the rule and the field."""
+
+    def __init__(self, path: Path | str, message: str, rule: str | None = None, field: str | None = None):
+        where = str(path) + (f": rule {rule!r}" if rule else "") + (f": field {field!r}" if field else "")
+        super().__init__(f"{where}: {message}")
+        self.path, self.rule, self.field = str(path), rule, field
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Rule:
+    """One sentence of the page's policy, the filter that enforces it and when it holds or rejects."""
+
+    id: str
+    category: str
+    title: str
+    sentence: str
+    filter: str
+    params: Mapping[str, Any]
+    lexicons: Mapping[str, tuple[str, ...]]
+    review_threshold: float
+    reject_threshold: float
+
+    def action(self, score: float) -> str:
+        """What this rule does with a filter score: none, review or reject."""
+        if score >= self.reject_threshold:
+            return "reject"
+        if score >= self.review_threshold:
+            return "review"
+        return "none"
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Policy:
+    """A whole comment policy; `version` hashes the file and its lexicons so old verdicts stay explainable."""
+
+    name: str
+    version: str
+    path: str
+    paragraph: str
+    max_length: int
+    default_mode: str
+    premoderation_note: str
+    settings: Mapping[str, Any]
+    rules: tuple[Rule, ...]
+
+    def rule(self, rule_id: str) -> Rule:
+        """The rule with this id."""
+        return next(rule for rule in self.rules if rule.id == rule_id)
+
+
+def load_policy(path: str | Path | None = None) -> Policy:
+    """Read, validate and freeze a policy file (the Miami Herald policy when no path is given)."""
+    path = Path(path) if path else DEFAULT_POLICY_FILE
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise PolicyError(path, f"cannot read the file ({error.strerror})") from error
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise PolicyError(path, f"not valid TOML: {error}") from error
+    digest = hashlib.sha256(raw)
+    rules = tuple(_rule(path, rule_id, body, digest) for rule_id, body in _table(path, data, "rules", None).items())
+    _check_rules(path, rules)
+    return Policy(
+        name=_field(path, data, "name", str, None),
+        version=digest.hexdigest()[:16],
+        path=str(path),
+        paragraph=_field(path, data, "paragraph", str, None).strip(),
+        max_length=_positive_int(path, data, "max_length"),
+        default_mode=_choice(path, data, "default_mode", MODES, None),
+        premoderation_note=_field(path, data, "premoderation_note", str, None).strip(),
+        settings=MappingProxyType({k: v for k, v in data.items() if isinstance(v, dict) and k != "rules"}),
+        rules=rules,
+    )
+
+
+def _rule(path: Path, rule_id: str, body: Any, digest) -> Rule:
+    """Validate one [rules.ID] table and load its lexicons."""
+    from moderation.pipeline.filters import FILTERS
+
+    if not isinstance(body, dict):
+        raise PolicyError(path, "must be a table", rule_id)
+    review = _threshold(path, body, "review_threshold", rule_id)
+    reject = _threshold(path, body, "reject_threshold", rule_id)
+    if reject < review:
+        raise PolicyError(path, "must not be below review_threshold", rule_id, "reject_threshold")
+    filter_name = _field(path, body, "filter", str, rule_id)
+    if filter_name not in FILTERS:
+        raise PolicyError(path, f"unknown filter {filter_name!r} (known: {', '.join(sorted(FILTERS))})", rule_id, "filter")
+    return Rule(
+        id=rule_id,
+        category=_choice(path, body, "category", CATEGORIES, rule_id),
+        title=_field(path, body, "title", str, rule_id),
+        sentence=_field(path, body, "sentence", str, rule_id).strip(),
+        filter=filter_name,
+        params=MappingProxyType(dict(_table(path, body, "params", rule_id, required=False))),
+        lexicons=_lexicons(path, body, rule_id, digest),
+        review_threshold=review,
+        reject_threshold=reject,
+    )
+
+
+def _lexicons(path: Path, body: dict, rule_id: str, digest) -> Mapping[str, tuple[str, ...]]:
+    """Read the rule's word lists (name -> file under lexicons/ beside the policy), feeding the version hash."""
+    files = _table(path, body, "lexicons", rule_id, required=False)
+    loaded = {}
+    for name, filename in files.items():
+        if not isinstance(filename, str):
+            raise PolicyError(path, "must be a file name", rule_id, f"lexicons.{name}")
+        file = path.parent / "lexicons" / filename
+        try:
+            raw = file.read_bytes()
+        except OSError as error:
+            raise PolicyError(path, f"cannot read {file} ({error.strerror})", rule_id, f"lexicons.{name}") from error
+        digest.update(filename.encode() + b"\0" + raw)
+        loaded[name] = parse_lexicon(raw.decode("utf-8"))
+    return MappingProxyType(loaded)
+
+
+def parse_lexicon(content: str) -> tuple[str, ...]:
+    """Entries of a word list: one a line, lower-cased, `#` starting a comment, blank lines ignored."""
+    entries = (line.split("#", 1)[0].strip().lower() for line in content.splitlines())
+    return tuple(dict.fromkeys(entry for entry in entries if entry))
+
+
+def _check_rules(path: Path, rules: tuple[Rule, ...]) -> None:
+    """Every category once: the verdict reports all four."""
+    seen = [rule.category for rule in rules]
+    missing = [c for c in CATEGORIES if c not in seen]
+    if missing:
+        raise PolicyError(path, f"no rule for {', '.join(missing)}", None, "rules")
+    for category in CATEGORIES:
+        if seen.count(category) > 1:
+            raise PolicyError(path, f"more than one rule for {category}", None, "rules")
+
+
+def _table(path: Path, data: dict, key: str, rule_id: str | None, required: bool = True) -> dict:
+    value = data.get(key, None if required else {})
+    if not isinstance(value, dict):
+        raise PolicyError(path, "missing" if value is None else "must be a table", rule_id, key)
+    return value
+
+
+def _field(path: Path, data: dict, key: str, kind: type, rule_id: str | None):
+    value = data.get(key)
+    if value is None:
+        raise PolicyError(path, "missing", rule_id, key)
+    if not isinstance(value, kind) or (kind is str and not value.strip()):
+        raise PolicyError(path, f"must be a non-empty {kind.__name__}", rule_id, key)
+    return value
+
+
+def _choice(path: Path, data: dict, key: str, choices: tuple[str, ...], rule_id: str | None) -> str:
+    value = _field(path, data, key, str, rule_id)
+    if value not in choices:
+        raise PolicyError(path, f"must be one of {', '.join(choices)}, not {value!r}", rule_id, key)
+    return value
+
+
+def _threshold(path: Path, data: dict, key: str, rule_id: str) -> float:
+    value = data.get(key)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+        raise PolicyError(path, "must be a number from 0 to 1", rule_id, key)
+    return float(value)
+
+
+def _positive_int(path: Path, data: dict, key: str) -> int:
+    value = data.get(key)
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise PolicyError(path, "must be a positive whole number", None, key)
+    return value
+
+
+def init_app(app) -> None:
+    """Load the configured policy once; a broken policy stops the app from starting."""
+    app.extensions["policy"] = load_policy(app.config.get("POLICY_FILE"))
+
+
+def current_policy() -> Policy:
+    """The policy the running app enforces."""
+    from flask import current_app
+
+    return current_app.extensions["policy"]
+
+
+def reload_policy(app, path: str | Path | None = None) -> Policy:
+    """Switch the app to a new policy file; on PolicyError the old policy stays in force and the error is raised."""
+    policy = load_policy(path or app.config.get("POLICY_FILE"))
+    app.extensions["policy"] = policy
+    return policy

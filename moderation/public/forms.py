@@ -1,0 +1,34 @@
+"""Reader forms; Flask-WTF adds the CSRF token to each."""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SelectField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from moderation.policy import current_policy
+
+NOTE_MAX = 500
+
+
+class CommentForm(FlaskForm):
+    body = TextAreaField("Your comment", validators=[DataRequired(message="Write something first.")])
+    parent_id = HiddenField(validators=[Optional()])
+
+
+class ReportForm(FlaskForm):
+    reason = SelectField("Why are you reporting this comment?", validators=[DataRequired()])
+    note = TextAreaField("Anything else the moderators should know? (optional)", validators=[Length(max=NOTE_MAX)])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.reason.choices = report_reasons()
+
+
+class ConfirmForm(FlaskForm):
+    """A form with nothing but its CSRF token, for one-click actions."""
+
+
+def report_reasons() -> list[tuple[str, str]]:
+    """A report names one of the policy's rules, spam, or other."""
+    rules = [(rule.id, rule.title) for rule in current_policy().rules]
+    return rules + [("spam", "Spam"), ("other", "Other")]

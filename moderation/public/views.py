@@ -1,0 +1,215 @@
+"""Articles and their comments: read, post, reply, edit once after a policy notice, report, hide."""
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from moderation.audit import Actor, record
+from moderation.auth.views import safe_next
+from moderation.db import db
+from moderation.extensions import limiter
+from moderation.models import Article, Comment, CommentStatus
+from moderation.pipeline.types import Refused
+from moderation.policy import current_policy
+from moderation.public.forms import CommentForm, ConfirmForm, ReportForm
+from moderation.public.threads import comment_threads
+from moderation.services.commenting import post_comment, resubmit_comment
+from moderation.services.reporting import report_comment
+
+bp = Blueprint("public", __name__)
+HIDE_COOKIE = "hide_comments"
+HIDE_COOKIE_AGE = 10 * 365 * 24 * 3600
+
+
+def comments_hidden() -> bool:
+    return request.cookies.get(HIDE_COOKIE) == "1"
+
+
+def get_article_or_404(slug: str) -> Article:
+    return db.session.scalar(select(Article).where(Article.slug == slug)) or abort(404)
+
+
+def get_comment_or_404(comment_id: int) -> Comment:
+    return db.session.get(Comment, comment_id) or abort(404)
+
+
+@bp.route("/")
+def index():
+    """The list of stories open for discussion."""
+    articles = db.session.scalars(select(Article).order_by(Article.created_at.desc(), Article.id.desc())).all()
+    counts = dict(
+        db.session.execute(
+            select(Comment.article_id, func.count())
+            .where(Comment.status == CommentStatus.PUBLISHED)
+            .group_by(Comment.article_id)
+        ).all()
+    )
+    return render_template("public/index.html", articles=articles, counts=counts)
+
+
+@bp.route("/articles/<slug>")
+def article(slug: str):
+    """The story, its comment policy in the page's words, the comments and the form."""
+    story = get_article_or_404(slug)
+    threads, published_count = comment_threads(story, current_user)
+    return render_template(
+        "public/article.html",
+        article=story,
+        policy=current_policy(),
+        threads=threads,
+        published_count=published_count,
+        hidden=comments_hidden(),
+        form=CommentForm(),
+        report_form=ReportForm(),
+        confirm_form=ConfirmForm(),
+    )
+
+
+@bp.route("/articles/<slug>/comments", methods=["POST"])
+@login_required
+@limiter.limit(lambda: current_app.config["COMMENTS_PER_MINUTE"], key_func=lambda: f"user:{current_user.id}")
+def post(slug: str):
+    """Post a comment or a reply and tell the reader its fate."""
+    story = get_article_or_404(slug)
+    form = CommentForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for error in errors:
+                flash(error, "error")
+        return redirect(url_for("public.article", slug=slug, _anchor="comment-form"))
+    parent = _parent_for(form.parent_id.data)
+    try:
+        comment = post_comment(current_user, story, form.body.data, parent)
+        db.session.commit()
+    except Refused as refusal:
+        db.session.rollback()
+        flash(refusal.message, "error")
+        return redirect(url_for("public.article", slug=slug, _anchor="comment-form"))
+    return _after_judgement(comment)
+
+
+def _parent_for(raw_id: str | None) -> Comment | None:
+    if not raw_id:
+        return None
+    if not raw_id.isdigit():
+        abort(400, "The comment you replied to does not exist.")
+    parent = db.session.get(Comment, int(raw_id))
+    if parent is None or parent.status is not CommentStatus.PUBLISHED:
+        abort(400, "The comment you replied to is not available.")
+    return parent
+
+
+def _after_judgement(comment: Comment):
+    """Published: back to the thread. Held or rejected: the notice that quotes the policy."""
+    if comment.verdict_outcome == "publish" and comment.status is CommentStatus.PUBLISHED:
+        flash("Your comment is published.", "success")
+        return redirect(url_for("public.article", slug=comment.article.slug, _anchor=f"c{comment.id}"))
+    return redirect(url_for("public.notice", comment_id=comment.id))
+
+
+@bp.route("/comments/<int:comment_id>/notice")
+@login_required
+def notice(comment_id: int):
+    """What happened to the reader's comment, which sentence of the policy it met, and the one edit allowed."""
+    comment = get_comment_or_404(comment_id)
+    if comment.author_id != current_user.id:
+        abort(404)
+    form = CommentForm(body=comment.body)
+    return render_template("public/notice.html", comment=comment, policy=current_policy(), form=form)
+
+
+@bp.route("/comments/<int:comment_id>/resubmit", methods=["POST"])
+@login_required
+def resubmit(comment_id: int):
+    """Edit and resubmit once after the policy notice."""
+    comment = get_comment_or_404(comment_id)
+    if comment.author_id != current_user.id:
+        abort(404)
+    form = CommentForm()
+    if not form.validate_on_submit():
+        flash("Write something first.", "error")
+        return redirect(url_for("public.notice", comment_id=comment_id))
+    try:
+        resubmit_comment(comment, form.body.data, current_user)
+        db.session.commit()
+    except Refused as refusal:
+        db.session.rollback()
+        flash(refusal.message, "error")
+        return redirect(url_for("public.notice", comment_id=comment_id))
+    return _after_judgement(comment)
+
+
+@bp.route("/comments/<int:comment_id>/report", methods=["GET", "POST"])
+@login_required
+@limiter.limit(
+    lambda: current_app.config["REPORTS_PER_HOUR"], key_func=lambda: f"user:{current_user.id}", methods=["POST"]
+)
+def report(comment_id: int):
+    """Report a comment to the moderators, naming the rule it breaks."""
+    comment = get_comment_or_404(comment_id)
+    if comment.status is not CommentStatus.PUBLISHED:
+        abort(404)
+    form = ReportForm()
+    if form.validate_on_submit():
+        try:
+            report_comment(comment, current_user, form.reason.data, form.note.data or "")
+            db.session.commit()
+        except Refused as refusal:
+            db.session.rollback()
+            flash(refusal.message, "error")
+        except IntegrityError:
+            db.session.rollback()
+            flash("You have already reported this comment.", "error")
+        else:
+            flash("Thank you. The moderators will look at this comment.", "success")
+        return redirect(url_for("public.article", slug=comment.article.slug, _anchor=f"c{comment.id}"))
+    status = 400 if form.errors else 200
+    return render_template("public/report.html", comment=comment, form=form), status
+
+
+@bp.route("/comments/hide", methods=["GET", "POST"])
+def hide_comments():
+    """Hide comments on all stories for this browser, after a confirmation."""
+    form = ConfirmForm()
+    back = safe_next(request.args.get("back"))
+    if form.validate_on_submit():
+        response = make_response(redirect(back))
+        response.set_cookie(HIDE_COOKIE, "1", max_age=HIDE_COOKIE_AGE, httponly=True, samesite="Lax")
+        return response
+    return render_template("public/hide.html", form=form, back=back)
+
+
+@bp.route("/comments/show", methods=["POST"])
+def show_comments():
+    """Show comments again on every story."""
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400, "The form expired; please try again.")
+    back = safe_next(request.args.get("back"))
+    response = make_response(redirect(back))
+    response.delete_cookie(HIDE_COOKIE)
+    return response
+
+
+@bp.route("/account/warning", methods=["POST"])
+@login_required
+def acknowledge_warning():
+    """The reader has read the moderators' warning; stop showing it."""
+    form = ConfirmForm()
+    if form.validate_on_submit() and current_user.warning:
+        record(Actor.for_user(current_user), "acknowledge_warning", subject=current_user, note=current_user.warning)
+        current_user.warning = None
+        db.session.commit()
+    return redirect(safe_next(request.args.get("back")))

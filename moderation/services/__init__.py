@@ -1,0 +1,1 @@
+"""Plain functions that do the work behind the thin views: fetch, check, act, record."""

@@ -1,0 +1,147 @@
+"""Posting a comment: refuse what may not be posted, run the policy, store the verdict and log the outcome."""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from moderation.audit import Actor, record
+from moderation.db import db
+from moderation.models import Article, Comment, CommentFlag, CommentStatus, ModerationMode, User
+from moderation.pipeline import moderate
+from moderation.pipeline.types import ModerationContext, Refused
+from moderation.models._types import utcnow
+from moderation.policy import current_policy
+
+STATUS_FOR_OUTCOME = {
+    "publish": CommentStatus.PUBLISHED,
+    "review": CommentStatus.PENDING,
+    "reject": CommentStatus.REJECTED,
+}
+RECENT_COMMENTS_FOR_CONTEXT = 5
+
+
+def check_may_post(author: User, article: Article) -> None:
+    """Hard refusals that stop before any filter runs."""
+    if not article.comments_open:
+        raise Refused("comments_closed", "Comments are closed on this story.")
+    refusal = author.posting_refusal()
+    if refusal:
+        raise Refused("author_blocked", refusal)
+
+
+def must_premoderate(author: User, article: Article) -> bool:
+    """Pre-moderation by the article, by the author's record, or because it is the author's first comment."""
+    if article.moderation_mode is ModerationMode.PRE or author.always_premoderate:
+        return True
+    if article.premoderate_first_comments:
+        published = select(func.count()).where(
+            Comment.author_id == author.id, Comment.status == CommentStatus.PUBLISHED
+        )
+        return (db.session.scalar(published) or 0) == 0
+    return False
+
+
+def build_context(author: User, article: Article, parent: Comment | None) -> ModerationContext:
+    recent = db.session.scalars(
+        select(Comment.body)
+        .where(Comment.author_id == author.id)
+        .order_by(Comment.created_at.desc())
+        .limit(RECENT_COMMENTS_FOR_CONTEXT)
+    ).all() if author.id is not None else []
+    return ModerationContext(
+        article_title=article.title,
+        article_text=article.body,
+        parent_text=parent.body if parent is not None else None,
+        recent_texts=tuple(recent),
+        premoderate=must_premoderate(author, article),
+    )
+
+
+def post_comment(
+    author: User,
+    article: Article,
+    body: str,
+    parent: Comment | None = None,
+    *,
+    via: str | None = None,
+    idempotency_key: str | None = None,
+) -> Comment:
+    """Judge and store a new comment; raises Refused for what may not be posted. The caller commits."""
+    check_may_post(author, article)
+    if parent is not None and parent.article_id != article.id:
+        raise Refused("bad_parent", "The comment you replied to is not on this story.")
+    comment = Comment(article=article, author=author, parent=parent, body=body, idempotency_key=idempotency_key)
+    _apply_verdict(comment, build_context(author, article, parent))
+    db.session.add(comment)
+    db.session.flush()
+    _log_outcome(comment, "post", from_status=None, note=via)
+    return comment
+
+
+def resubmit_comment(comment: Comment, body: str, author: User) -> Comment:
+    """The one edit a reader may make after being told which part of the policy the comment met."""
+    if comment.author_id != author.id:
+        raise Refused("not_yours", "You can only edit your own comments.")
+    if comment.resubmitted or comment.verdict_outcome == "publish":
+        raise Refused("no_resubmit", "This comment can no longer be edited.")
+    check_may_post(author, comment.article)
+    previous = comment.status.value
+    comment.body = body
+    comment.edited_at = utcnow()
+    comment.resubmitted = True
+    comment.version += 1
+    comment.flags.clear()
+    _apply_verdict(comment, build_context(author, comment.article, comment.parent))
+    db.session.flush()
+    _log_outcome(comment, "resubmit", from_status=previous, note="edited by the author after the policy notice")
+    return comment
+
+
+def _apply_verdict(comment: Comment, context: ModerationContext) -> None:
+    policy = current_policy()
+    verdict = moderate(comment.body, context, policy)
+    result = verdict.to_dict()
+    comment.verdict = result
+    comment.verdict_outcome = verdict.outcome
+    comment.status = STATUS_FOR_OUTCOME[verdict.outcome]
+    comment.hold_reason = _hold_reason(verdict.outcome, result, context)
+    comment.max_score = max((c["score"] for c in result["categories"].values()), default=0.0)
+    comment.policy_name = policy.name
+    comment.policy_version = policy.version
+    for category, finding in result["categories"].items():
+        if finding["action"] != "none":
+            comment.flags.append(CommentFlag(category=category, score=finding["score"], action=finding["action"]))
+
+
+def _hold_reason(outcome: str, result: dict, context: ModerationContext) -> str | None:
+    if outcome != "review":
+        return None
+    rule_hit = any(c["action"] != "none" for c in result["categories"].values())
+    return "rule" if rule_hit or not context.premoderate else "premoderation"
+
+
+def _log_outcome(comment: Comment, action: str, from_status: str | None, note: str | None) -> None:
+    """The policy decided this comment's status; the log says so with the rules that fired."""
+    reasons = comment.verdict.get("reasons", [])
+    record(
+        Actor.rule(),
+        action,
+        comment=comment,
+        from_status=from_status,
+        to_status=comment.status.value,
+        rule=reasons[0]["category"] if reasons else None,
+        reason="; ".join(r["explanation"] for r in reasons)[:200] or None,
+        note=note,
+    )
+
+
+def published_or_own(viewer: User | None) -> object:
+    """The visibility rule for comment lists: published ones, plus the viewer's own pending ones."""
+    visible = Comment.status == CommentStatus.PUBLISHED
+    if viewer is not None and viewer.is_authenticated:
+        visible = visible | ((Comment.author_id == viewer.id) & (Comment.status == CommentStatus.PENDING))
+    return visible
+
+
+def newest_first() -> tuple:
+    return (Comment.featured.desc(), Comment.created_at.desc(), Comment.id.desc())
+

@@ -1,0 +1,52 @@
+"""Jinja helpers: evidence highlighting that escapes everything the author wrote, and labels."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Flask
+from markupsafe import Markup, escape
+
+from moderation.models._types import utcnow
+
+
+def rule_label(rule_id: str) -> str:
+    """'personal_attack' -> 'Personal attack'."""
+    return rule_id.replace("_", " ").capitalize()
+
+
+def highlight(text: str, spans) -> Markup:
+    """The text with each evidence span in <mark>; every character of the text is escaped."""
+    ranges = sorted({(s["start"], s["end"]) for s in spans or () if 0 <= s["start"] < s["end"] <= len(text)})
+    out, cursor = [], 0
+    for start, end in ranges:
+        start = max(start, cursor)
+        if start >= end:
+            continue
+        out.append(escape(text[cursor:start]))
+        out.append(Markup("<mark>") + escape(text[start:end]) + Markup("</mark>"))
+        cursor = end
+    out.append(escape(text[cursor:]))
+    return Markup("").join(out)
+
+
+def verdict_spans(verdict: dict | None) -> list[dict]:
+    """All evidence spans of a stored verdict, across categories."""
+    if not verdict:
+        return []
+    return [span for finding in verdict.get("categories", {}).values() for span in finding.get("spans", [])]
+
+
+def timeago(moment: datetime | None) -> str:
+    if moment is None:
+        return ""
+    seconds = int((utcnow() - moment).total_seconds())
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size:
+            count = seconds // size
+            return f"{count} {unit}{'s' if count != 1 else ''} ago"
+    return "just now"
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters.update(highlight=highlight, timeago=timeago, rule_label=rule_label)
+    app.jinja_env.globals.update(verdict_spans=verdict_spans)
