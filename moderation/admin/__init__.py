@@ -1,9 +1,10 @@
-"""The moderators' side: the review queue, decisions, the log, settings."""
+"""The moderators' side: the review queue, decisions, authors, the log, the dashboard and settings."""
 from __future__ import annotations
 
 from flask import Flask
 
-from moderation.admin.views import bp
+from moderation.admin import dashboard, decisions, log, queue, settings  # noqa: F401  (routes attach to bp)
+from moderation.admin.blueprint import bp
 
 
 def init_app(app: Flask) -> None:

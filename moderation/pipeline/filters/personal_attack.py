@@ -48,6 +48,7 @@ _FILLERS = frozenset({"a", "an", "the", "such", "so", "one", "just", "really", "
                       "greatest", "bigger", "more", "too", "as", "that", "kind", "sort", "absolutely", "totally",
                       "completely", "utterly", "pretty", "quite", "extremely", "stinking", "silly", "stupid", "this",
                       "nothing", "but", ",", "and", "or", "even", "any", "some", "sad"})
+_MASKABLE_FILLERS = ("fucking", "fuckin", "fucken", "damn")
 _NEGATIONS = frozenset({"not", "never", "no", "nor", "hardly"})
 # Neutral nouns for a person: an insulting adjective before one insults that person ("a stupid person").
 _PERSON_NOUNS = frozenset({"person", "man", "woman", "guy", "dude", "individual", "human", "people", "boy", "girl",
@@ -60,8 +61,8 @@ _THINGS = frozenset({"it", "that", "this", "which", "what", "there", "here", "id
                      "post", "article", "story", "policy", "plan", "law", "bill", "thing", "claim", "statement",
                      "life", "world", "game", "team", "season", "system", "country", "situation", "deal"})
 # Subjects after which an insult is said of a third person (a name written with a capital counts too).
-_THIRD_PERSONS = frozenset({"he", "she", "they", "guy", "man", "woman", "dude", "president", "senator", "governor",
-                            "mayor", "congressman", "congresswoman", "minister", "leader", "candidate", "judge"})
+_THIRD_PERSONS = frozenset({"president", "senator", "governor", "mayor", "congressman", "congresswoman", "minister",
+                            "candidate", "judge", "secretary", "spokesman", "spokeswoman", "chairman", "premier"})
 # Words before an insult that point it away from the reader ("these idiots", "to bitch about", "called him a moron").
 _OTHERS = frozenset({"these", "those", "the", "some", "other", "all", "many", "most", "his", "her", "their", "our",
                      "to", "call", "calls", "called", "calling", "another", "such", "of"})
@@ -206,7 +207,7 @@ def _restore(word: str, lexicon: _Lexicon) -> str:
         if "*" not in core or core.replace("*", "") in lexicon.nouns:
             return core.replace("*", "")
         shape = re.compile(core.replace("*", "[a-z]"))
-        return next((known for known in lexicon.maskable if shape.fullmatch(known)), word)
+        return next((known for known in lexicon.maskable + _MASKABLE_FILLERS if shape.fullmatch(known)), word)
     if not _DOUBLE.search(word):
         return word
     return lexicon.squeezed.get(_DOUBLE.sub(r"\1", word), word)
@@ -279,15 +280,20 @@ def _addressed(tokens: list, first: int, index: int) -> bool:
 
 
 def _names_a_person(tokens: list, index: int, kind: str, lexicon: _Lexicon) -> bool:
-    """Say whether the word after an insult leaves it naming a person ("a liar.") rather than a thing ("a hack job")."""
+    """Say whether the words after an insult leave it naming a person ("a liar.", "a dense little dude")
+    rather than a thing ("a hack job", "a stupid argument")."""
     after = tokens[index + 1][0] if index + 1 < len(tokens) else "."
     if kind == "strong":
         return True
-    if kind == "adjective":
-        if after in lexicon.nouns or after in lexicon.strong or after in lexicon.adjectives:
-            return False
-        return after in _AFTER_INSULT or after in _PERSON_NOUNS
-    return after in _AFTER_INSULT
+    if kind != "adjective":
+        return after in _AFTER_INSULT
+    following = index + 1
+    while following < len(tokens) and tokens[following][0] in _FILLERS and tokens[following][0] != ",":
+        following += 1
+    after = tokens[following][0] if following < len(tokens) else "."
+    if after in lexicon.nouns or after in lexicon.strong or after in lexicon.adjectives:
+        return following > index + 1
+    return after in _AFTER_INSULT or after in _PERSON_NOUNS or after in lexicon.targets
 
 
 def _compound_start(tokens: list, index: int, lexicon: _Lexicon) -> int:
@@ -323,7 +329,7 @@ def _target_before(scan: _Scan, first: int, kind: str):
     if word in _YOUR:
         return _possessive(tokens, position, first, kind, article)
     if word in _COPULAS or word in _ADVERBS:
-        return _subject(scan, position)
+        return _subject(scan, position, kind)
     return None
 
 
@@ -358,7 +364,7 @@ def _possessive(tokens: list, position: int, first: int, kind: str, article: boo
     return None
 
 
-def _subject(scan: _Scan, copula: int):
+def _subject(scan: _Scan, copula: int, kind: str):
     """Find whom a copula ("is", "are", "sound like") speaks of: the reader, the writer, an @name or a third person."""
     tokens = scan.tokens
     position = copula
@@ -373,7 +379,7 @@ def _subject(scan: _Scan, copula: int):
         return ("direct", start)
     if position and tokens[position - 1][0] in _REPORTING:
         return None
-    if word in _THIRD_PERSONS or _capitalised(scan, start):
+    if kind != "adjective" and (word in _THIRD_PERSONS or _capitalised(scan, start)):
         return ("third", start)
     return None
 
@@ -398,13 +404,15 @@ def _followed_by_you(tokens: list, index: int) -> bool:
 
 
 def _loose(tokens: list, first: int, index: int, kind: str) -> _Hit | None:
-    """Hold a strong insult that shares its sentence with "you", or an insult that is a whole short comment."""
+    """Hold a strong insult or an insulting adjective that shares its sentence with "you" (and no negation),
+    or an insult noun that is a whole short comment."""
     words = sum(1 for word, _, _ in tokens if word not in (".", ","))
-    if kind != "strong" and not (kind == "noun" and words <= 3):
+    if kind == "noun" and words <= 3:
+        return _Hit("loose", tokens[first][1], tokens[index][2])
+    if kind == "noun" or (first and tokens[first - 1][0] in _OTHERS):
         return None
-    if first and tokens[first - 1][0] in _OTHERS:
-        return None
-    if words <= 4 or any(word in _YOU or word in _YOUR for word, _, _ in _sentence(tokens, index)):
+    sentence = {word for word, _, _ in _sentence(tokens, index)}
+    if (sentence & _YOU or sentence & _YOUR or words <= 4) and not sentence & _NEGATIONS:
         return _Hit("loose", tokens[first][1], tokens[index][2])
     return None
 
