@@ -46,7 +46,7 @@ def _init_optional_blueprints(app: Flask) -> None:
 
 
 def _load_environment(app: Flask) -> None:
-    for name in ("SECRET_KEY", "REDIS_URL", "POLICY_FILE"):
+    for name in ("SECRET_KEY", "REDIS_URL", "POLICY_FILE", "CORAL_SIGNING_SECRETS"):
         if os.environ.get(name):
             app.config[name] = os.environ[name]
     if os.environ.get("DATABASE_URL"):

@@ -8,6 +8,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
 from moderation.db import db
+from moderation.extensions import seconds_until_retry
 
 log = logging.getLogger(__name__)
 JSON_PREFIXES = ("/api/", "/v1alpha1/", "/integrations/", "/$discovery/")
@@ -35,11 +36,12 @@ def json_error(status: int, code: str, message: str, field: str | None = None, h
 
 
 def handle_http_error(error: HTTPException):
-    retry_after = error.get_headers() and dict(error.get_headers()).get("Retry-After")
+    headers = {name: value for name, value in error.get_headers() if name in ("Retry-After", "Allow")}
+    if error.code == 429:
+        headers.setdefault("Retry-After", str(seconds_until_retry()))  # a refusal always says when to come back
     if wants_json():
-        headers = {"Retry-After": retry_after} if retry_after else None
         return json_error(error.code or 500, _code_for(error), error.description or error.name, headers=headers)
-    return render_template("error.html", error=error), error.code
+    return render_template("error.html", error=error), error.code, headers
 
 
 def handle_database_error(error: DBAPIError):

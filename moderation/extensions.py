@@ -1,6 +1,9 @@
 """Unbound Flask extensions, bound in the factory."""
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+
 from flask import Flask
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -10,6 +13,31 @@ from flask_wtf import CSRFProtect
 login_manager = LoginManager()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address)
+
+
+def seconds_until_retry() -> int:
+    """How long until the limit this request met lets it through again (also sent as Retry-After)."""
+    limit = limiter.current_limit
+    return max(1, int(limit.reset_at - time.time())) if limit is not None else 60
+
+
+def limit_message(what: str) -> Callable[[], str]:
+    """A refusal that says which limit was met and when to try again, e.g. for `what` = "comments"."""
+
+    def message() -> str:
+        limit = limiter.current_limit
+        allowed = f" (at most {limit.limit})" if limit is not None else ""
+        return f"Too many {what}{allowed}. Please try again in {_duration(seconds_until_retry())}."
+
+    return message
+
+
+def _duration(seconds: int) -> str:
+    minutes, rest = divmod(seconds, 60)
+    if minutes == 0:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    minutes += 1 if rest else 0
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
 
 
 def init_app(app: Flask) -> None:

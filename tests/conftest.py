@@ -69,7 +69,8 @@ def app(_session_app):
     with _session_app.app_context():
         _empty_database()
         seed_if_empty()
-        limiter.reset()
+        if limiter.enabled:  # a disabled limiter has no storage to reset
+            limiter.reset()
         yield _session_app
         db.session.rollback()
         db.session.remove()

@@ -57,3 +57,17 @@ def test_articles_add_names_the_bad_line(runner, tmp_path):
 def test_articles_list(runner):
     result = runner.invoke(args=["articles", "list"])
     assert SEED_SLUG in result.output
+
+
+def test_seed_command_adds_nothing_to_a_seeded_database(runner):
+    result = runner.invoke(args=["seed"])
+    assert result.exit_code == 0 and "nothing added" in result.output
+    assert len(db.session.scalars(select(Article)).all()) == 1
+
+
+def test_seed_command_fills_an_empty_database(runner):
+    db.session.execute(db.delete(Article))
+    db.session.commit()
+    result = runner.invoke(args=["seed"])
+    assert "seeded" in result.output
+    assert db.session.scalar(select(Article.slug)) == SEED_SLUG

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import Blueprint, abort, request
+from flask import Blueprint, abort, request, session
 from flask_login import current_user, login_required
 
 from moderation.auth.views import safe_next
+from moderation.templating import timeago
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -35,3 +36,33 @@ def back_to(default: str) -> str:
     """Where a form asked to return to (a local path only), else `default`."""
     target = request.form.get("next") or request.args.get("next")
     return safe_next(target) if target else default
+
+
+ACTION_LABELS = {
+    "approve": "approved",
+    "reject": "rejected",
+    "feature": "featured",
+    "unfeature": "unfeatured",
+    "undo": "undid a decision on",
+}
+
+
+def describe(decision) -> str:
+    """'Mo Derator rejected it (spam), 3 minutes ago': what a second moderator is told."""
+    if decision is None:
+        return "Someone else decided this comment first; nothing was changed."
+    what = ACTION_LABELS.get(decision.action, decision.action.replace("_", " "))
+    reason = f" ({decision.reason})" if decision.reason else ""
+    return (f"{decision.actor_name} {what} this comment{reason}, {timeago(decision.created_at)}, "
+            f"before you did; nothing was changed.")
+
+
+def offer_undo(comment, summary: str) -> None:
+    """Remember the decision just taken, so the next admin page offers to undo it."""
+    session["undo"] = {"comment_id": comment.id, "version": comment.version, "summary": summary}
+
+
+@bp.context_processor
+def admin_globals() -> dict:
+    """The undo offer is shown once, on the next admin page rendered."""
+    return {"undo_offer": session.pop("undo", None), "describe_decision": describe}

@@ -10,18 +10,22 @@ from sqlalchemy.exc import IntegrityError
 
 from moderation.auth.forms import LoginForm, RegisterForm
 from moderation.db import db
-from moderation.extensions import limiter
+from moderation.extensions import limit_message, limiter
 from moderation.models import User
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 
 def safe_next(target: str | None) -> str:
-    """Only a local path: no scheme, no host, no protocol-relative '//' or backslash tricks."""
+    """Only a local path: no scheme, no host, no protocol-relative '//', backslash or control-character tricks."""
     if not target:
         return url_for("public.index")
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith(("//", "/\\")):
+    if (
+        parts.scheme or parts.netloc or not target.startswith("/") or "\\" in target
+        or not target.isprintable()  # a CR/LF would split the Location header; tabs vanish in browsers
+        or target.startswith("//")
+    ):
         return url_for("public.index")
     return target
 
@@ -33,7 +37,11 @@ def _start_session(user: User) -> None:
 
 
 @bp.route("/register", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["REGISTRATIONS_PER_HOUR"], methods=["POST"])
+@limiter.limit(
+    lambda: current_app.config["REGISTRATIONS_PER_HOUR"],
+    methods=["POST"],
+    error_message=limit_message("accounts registered from this address"),
+)
 def register():
     """Create a reader account and sign it in."""
     form = RegisterForm()
@@ -58,7 +66,11 @@ def register():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGINS_PER_MINUTE"], methods=["POST"])
+@limiter.limit(
+    lambda: current_app.config["LOGINS_PER_MINUTE"],
+    methods=["POST"],
+    error_message=limit_message("sign-in attempts from this address"),
+)
 def login():
     """Sign in with email and password."""
     form = LoginForm()

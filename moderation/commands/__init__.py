@@ -5,7 +5,7 @@ import importlib
 
 from flask import Flask
 
-COMMAND_MODULES = ("articles", "users")
+COMMAND_MODULES = ("articles", "users", "api_keys")
 
 
 def init_app(app: Flask) -> None:

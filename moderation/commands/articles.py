@@ -11,6 +11,7 @@ from sqlalchemy import select
 from moderation.articles import ArticleFileError, add_article, parse_article_file
 from moderation.db import db
 from moderation.models import Article
+from moderation.seed import seed_if_empty
 
 articles = AppGroup("articles", help="Manage the stories readers comment on.")
 
@@ -37,5 +38,13 @@ def list_articles() -> None:
         click.echo(f"{article.slug}\t{state}\t{article.moderation_mode.value}\t{article.title}")
 
 
+@click.command("seed")
+def seed() -> None:
+    """Load the bundled seed story into a database that has no articles (run after `db upgrade`)."""
+    added = seed_if_empty()
+    click.echo("seeded the bundled articles" if added else "the database has articles already; nothing added")
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(articles)
+    app.cli.add_command(seed)

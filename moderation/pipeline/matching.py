@@ -9,11 +9,10 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from moderation.pipeline.normalise import NormalisedText
+from moderation.pipeline.normalise import WORD, NormalisedText
 
 INFLECTIONS = ("", "s", "es", "ed", "er", "ers", "ing", "in", "y", "ies")
 _DOUBLE = re.compile(r"([a-z])\1")
-_WORD_CHAR_CLASS = r"[^\W_]"
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +31,7 @@ class Matcher:
 
     exact: dict[str, str]
     squeezed: dict[str, str]
-    affixes: list[tuple[re.Pattern, str]]
+    affixes: list[tuple[re.Pattern, str, dict[str, str]]]
     phrases: list[tuple[re.Pattern, str]]
     blob: dict[str, str]
     masked: dict[str, str | None] = field(default_factory=dict)
@@ -41,24 +40,41 @@ class Matcher:
         """Every lexicon word or phrase in `text`, leftmost first, the stronger tier winning an overlap."""
         hits: dict[int, Hit] = {}
         rewritten = text.plain is not None and text.plain.text != text.text
-        for word, start, end in text.words:
-            tier = self.exact.get(word) or self._variant(word, rewritten, max_masked_share)
+        exact = self.exact
+        masked = "*" in text.text or "ph" in text.text
+        words = text.words if rewritten or masked or not exact.keys().isdisjoint(text.vocabulary) else ()
+        for word, start, end in words:
+            tier = exact.get(word)
+            if tier is None and (rewritten or "*" in word or "ph" in word):
+                tier = self._variant(word, rewritten, max_masked_share)
             if tier:
                 hits[start] = Hit(start, end, word, tier)
             elif rewritten and _DOUBLE.search(word):
                 tier = self._affix_tier(squeeze(word))
                 if tier:
                     hits[start] = Hit(start, end, word, tier)
-        for patterns in (self.affixes, self.phrases):
-            for pattern, tier in patterns:
-                for match in pattern.finditer(text.text):
-                    if match.start() not in hits:
-                        hits[match.start()] = Hit(match.start(), match.end(), match.group(), tier)
+        for pattern, tier, places in self.affixes:
+            done = 0
+            for match in pattern.finditer(text.text):
+                if match.start() < done or not _placed(text.text, match, places[match.group()]):
+                    continue
+                start, end = _whole_word(text.text, match.start(), match.end())
+                done = end
+                if start not in hits:
+                    hits[start] = Hit(start, end, text.text[start:end], tier)
+        for pattern, tier in self.phrases:
+            for match in pattern.finditer(text.text):
+                if match.start() not in hits and _placed(text.text, match, "whole"):
+                    hits[match.start()] = Hit(match.start(), match.end(), match.group(), tier)
         return [hits[start] for start in sorted(hits)]
 
     def _affix_tier(self, word: str) -> str | None:
         """The tier of the first affix root inside one word."""
-        return next((tier for pattern, tier in self.affixes if pattern.search(word)), None)
+        for pattern, tier, places in self.affixes:
+            match = pattern.search(word)
+            if match and _placed(word, match, places[match.group()]):
+                return tier
+        return None
 
     def _variant(self, word: str, rewritten: bool, max_masked_share: float) -> str | None:
         """The tier of a stretched (fuuck), ph-for-f (phuck) or masked (f*ck) spelling of a listed word."""
@@ -93,7 +109,8 @@ def compile_lexicons(tiers: Mapping[str, Iterable[str]]) -> Matcher:
         cores = [form for entry in entries if "*" in entry for form in _inflect(entry.strip("*"))]
         blob[tier] = "\n" + "\n".join(words + cores) + "\n"
         if roots:
-            affixes.append((re.compile("|".join(roots)), tier))
+            alternation = "|".join(re.escape(root) for root in sorted(roots, key=len, reverse=True))
+            affixes.append((re.compile(alternation), tier, roots))
         if sequences:
             phrases.append((_phrase_pattern(sequences), tier))
     squeezed: dict[str, str] = {}
@@ -102,23 +119,43 @@ def compile_lexicons(tiers: Mapping[str, Iterable[str]]) -> Matcher:
     return Matcher(exact, squeezed, affixes, phrases, blob)
 
 
+def _placed(text: str, match: re.Match, place: str) -> bool:
+    """Whether a root sits where its entry allows: anywhere inside, at the start or end of a word, or whole."""
+    at_start = match.start() == 0 or not _is_word_char(text[match.start() - 1])
+    at_end = match.end() == len(text) or not _is_word_char(text[match.end()])
+    return {"inside": True, "start": at_start, "end": at_end, "whole": at_start and at_end}[place]
+
+
+def _is_word_char(char: str) -> bool:
+    return char.isalnum() or char == "*"
+
+
+def _whole_word(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen a root found inside a word to the whole word (masks included)."""
+    while start and (text[start - 1].isalnum() or text[start - 1] == "*"):
+        start -= 1
+    while end < len(text) and (text[end].isalnum() or text[end] == "*"):
+        end += 1
+    return start, end
+
+
 def squeeze(word: str) -> str:
     """A word with doubled letters single (fuuck -> fuck), so stretched spellings meet the list."""
     return _DOUBLE.sub(r"\1", word)
 
 
-def _split(entries: Iterable[str]) -> tuple[list[str], list[str], list[str]]:
-    """Sort entries into whole words (inflections expanded), affix-root regexes and phrases."""
-    words, roots, sequences = [], [], []
+def _split(entries: Iterable[str]) -> tuple[list[str], dict[str, str], list[str]]:
+    """Sort entries into whole words (inflections expanded), affix roots (root -> where it may sit) and phrases."""
+    words, roots, sequences = [], {}, []
     for entry in entries:
         if " " in entry:
             sequences.append(entry)
         elif entry.startswith("*") and entry.endswith("*"):
-            roots.append(rf"{_WORD_CHAR_CLASS}*{re.escape(entry.strip('*'))}(?:{_WORD_CHAR_CLASS}|\*)*")
+            roots[entry.strip("*")] = "inside"
         elif entry.endswith("*"):
-            roots.append(rf"(?<!{_WORD_CHAR_CLASS}){re.escape(entry[:-1])}(?:{_WORD_CHAR_CLASS}|\*)*")
+            roots[entry[:-1]] = "start"
         elif entry.startswith("*"):
-            roots.append(rf"{_WORD_CHAR_CLASS}*{re.escape(entry[1:])}(?!{_WORD_CHAR_CLASS})")
+            roots[entry[1:]] = "end"
         elif entry.endswith("+"):
             words.extend(_inflect(entry[:-1]))
         else:
@@ -133,6 +170,8 @@ def _inflect(stem: str) -> list[str]:
         forms += [stem + stem[-1] + ending for ending in INFLECTIONS[3:]]
     if stem.endswith("y"):
         forms.append(stem[:-1] + "ies")
+    if stem.endswith("e"):
+        forms += [stem + "d", stem + "r", stem + "rs", stem[:-1] + "ing"]
     return forms
 
 
@@ -143,7 +182,7 @@ def _phrase_pattern(sequences: list[str]) -> re.Pattern:
         inflected = sequence.endswith("+")
         body = r"[\W_]+".join(re.escape(word) for word in sequence.rstrip("+").split())
         parts.append(body + ("(?:s|es|ed|ing)?" if inflected else ""))
-    return re.compile(rf"(?<!{_WORD_CHAR_CLASS})(?:{'|'.join(parts)})(?!{_WORD_CHAR_CLASS})")
+    return re.compile("|".join(parts))
 
 
 def _unmask(word: str, blob: dict[str, str], max_masked_share: float) -> str | None:
@@ -159,12 +198,58 @@ def _unmask(word: str, blob: dict[str, str], max_masked_share: float) -> str | N
     return None
 
 
-def word_pattern(entries: Iterable[str]) -> re.Pattern:
-    """One regex matching any entry as whole words (`+` adds inflections), longest first; for co-occurrence rules."""
-    forms = set()
-    for entry in entries:
-        stem = entry.rstrip("+")
-        endings = _inflect(stem) if entry.endswith("+") else [stem]
-        forms.update(r"[\W_]+".join(re.escape(word) for word in form.split()) for form in endings)
-    body = "|".join(sorted(forms, key=len, reverse=True)) or "(?!)"
-    return re.compile(rf"(?<!{_WORD_CHAR_CLASS})(?:{body})(?!{_WORD_CHAR_CLASS})")
+class PhraseSet:
+    """Single words and phrases of a list, looked up word by word (`+` adds inflections): linear and regex-free."""
+
+    __slots__ = ("first", "longest")
+
+    def __init__(self, entries: Iterable[str]):
+        self.first: dict[str, list[tuple[str, ...]]] = {}
+        for entry in entries:
+            words = WORD.findall(entry.rstrip("+"))
+            lasts = _inflect(words[-1]) if entry.endswith("+") else [words[-1]]
+            for last in lasts:
+                phrase = (*words[:-1], last)
+                self.first.setdefault(phrase[0], []).append(phrase[1:])
+        for rests in self.first.values():
+            rests.sort(key=len, reverse=True)
+        self.longest = 1 + max((len(rest) for rests in self.first.values() for rest in rests), default=0)
+
+    def match_at(self, tokens: list[str], index: int, stop: int) -> int:
+        """How many tokens from `index` (before `stop`) form the longest entry there; 0 when none does."""
+        rests = self.first.get(tokens[index])
+        if rests is None:
+            return 0
+        for rest in rests:
+            end = index + 1 + len(rest)
+            if end <= stop and tuple(tokens[index + 1:end]) == rest:
+                return 1 + len(rest)
+        return 0
+
+    def find(self, tokens: list[str], start: int = 0, stop: int | None = None) -> tuple[int, int] | None:
+        """The first entry within tokens[start:stop], as a token range."""
+        stop = len(tokens) if stop is None else stop
+        for index in range(start, stop):
+            length = self.match_at(tokens, index, stop)
+            if length:
+                return index, index + length
+        return None
+
+    def find_all(self, tokens: list[str]) -> list[tuple[int, int]]:
+        """Every entry in the tokens, leftmost longest, not overlapping."""
+        first = self.first
+        found, done = [], 0
+        for index in [i for i, token in enumerate(tokens) if token in first]:
+            if index >= done:
+                length = self.match_at(tokens, index, len(tokens))
+                if length:
+                    found.append((index, index + length))
+                    done = index + length
+        return found
+
+    def ends_at(self, tokens: list[str], stop: int, start: int) -> int | None:
+        """The start of an entry that ends exactly at `stop` and begins at or after `start`."""
+        for index in range(stop - 1, max(start, stop - self.longest) - 1, -1):
+            if self.match_at(tokens, index, stop) == stop - index:
+                return index
+        return None

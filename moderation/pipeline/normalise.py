@@ -39,12 +39,16 @@ _KEPT_CONTROLS = frozenset("\n\t\r")
 _SPECIAL = re.compile(r"[^\x00-\x7f]+|&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 # Three or more single letters spelled apart by the same separator: f.u.c.k, f u c k, f-u-c-k, s_h_1_t.
 _SPACED = re.compile(r"(?<![^\W_])[a-z@$0-9](?P<sep>[ ._\-~+]{1,2})[a-z@$0-9!](?:(?P=sep)[a-z@$0-9!])+(?![^\W_])")
+# Cheap tests that let most comments skip the rewrites: two single characters spelled apart, a tripled letter.
+_SPACED_HINT = re.compile(r"[ ._\-~+][a-z@$0-9!][ ._\-~+]{1,2}[a-z@$0-9!](?:[ ._\-~+]|$)")
+_TRIPLES = tuple(letter * 3 for letter in "abcdefghijklmnopqrstuvwxyz")
 _STRETCHED = re.compile(r"([a-z])\1{2,}")
-# A run of word and leet characters that holds at least one letter and one leet character.
-_LEET_TOKEN = re.compile(r"[a-z0-9@$!#|*]*(?:[a-z][a-z0-9@$!#|*]*[0-9@$!#|]|[0-9@$!#|][a-z0-9@$!#|*]*[a-z])[a-z0-9@$!#|*]*")
+_LEET_RUN = re.compile(r"[0-9@$!#|]+")
+_LEET_TOKEN = re.compile(r"[a-z0-9@$!#|*]+")
 _NUMBER_WORD = re.compile(r"\d+(?:st|nd|rd|th|s|k|m|bn|am|pm|ish|x|d|mm|cm|km|kg|lb|lbs|mph|gb|mb)?|[a-z]+\d+")
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i", "#": "h", "|": "l"})
-_WORD = re.compile(r"\**[^\W_](?:[^\W_]|\*)*")
+_TOKEN_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789@$!#|*")
+WORD = re.compile(r"\**[^\W_][\w*]*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +60,7 @@ class NormalisedText:
     origin: list[int]
     ends: list[int] = field(repr=False)
     plain: NormalisedText | None = field(default=None, repr=False, compare=False)
-    _words: list = field(default_factory=list, repr=False, compare=False)
+    _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     def span(self, start: int, end: int) -> Span:
         """The original characters behind the normalised range [start, end)."""
@@ -69,9 +73,18 @@ class NormalisedText:
     @property
     def words(self) -> tuple[tuple[str, int, int], ...]:
         """(word, start, end) in normalised coordinates, computed once because every filter asks."""
-        if not self._words:
-            self._words.append(tuple((m.group(), m.start(), m.end()) for m in _WORD.finditer(self.text)))
-        return self._words[0]
+        words = self._cache.get("words")
+        if words is None:
+            words = self._cache["words"] = tuple((m.group(), m.start(), m.end()) for m in WORD.finditer(self.text))
+        return words
+
+    @property
+    def vocabulary(self) -> frozenset[str]:
+        """The distinct words, for set lookups that skip a comment with none of a list's words."""
+        vocabulary = self._cache.get("vocabulary")
+        if vocabulary is None:
+            vocabulary = self._cache["vocabulary"] = frozenset(WORD.findall(self.text))
+        return vocabulary
 
 
 def normalise(text: str) -> NormalisedText:
@@ -152,6 +165,8 @@ def _rewrite_words(text: str, starts: list[int], ends: list[int]) -> tuple[str, 
 
 def _join_spaced(text: str) -> list[tuple[int, int, list[int]]]:
     """Edits that keep only the letters of f.u.c.k-style runs."""
+    if not _SPACED_HINT.search(text, 0) and not _SPACED_HINT.match(" " + text[:8]):
+        return []
     edits = []
     for match in _SPACED.finditer(text):
         sep = len(match.group("sep"))
@@ -162,6 +177,8 @@ def _join_spaced(text: str) -> list[tuple[int, int, list[int]]]:
 
 def _cut_stretched(text: str) -> list[tuple[int, int, list[tuple[int, int]]]]:
     """Edits that cut a run of three or more equal letters to two, the second covering the rest."""
+    if not any(triple in text for triple in _TRIPLES):
+        return []
     return [(m.start(), m.end(), [(m.start(), m.start()), (m.start() + 1, m.end() - 1)])
             for m in _STRETCHED.finditer(text)]
 
@@ -169,16 +186,34 @@ def _cut_stretched(text: str) -> list[tuple[int, int, list[tuple[int, int]]]]:
 def _undo_leet(text: str) -> list[tuple[int, int, str]]:
     """Edits that read digits and symbols inside words as the letters they imitate."""
     edits = []
-    for match in _LEET_TOKEN.finditer(text):
-        token = match.group()
-        core = token.rstrip("!")
-        if _NUMBER_WORD.fullmatch(core) or not any(c.isalpha() for c in core):
+    done = 0
+    for run in _LEET_RUN.finditer(text):
+        start, end = run.span()
+        if start < done or not _touches_letter(text, start, end):
             continue
-        head = "#" if core.startswith("#") else ""
-        replaced = head + core[len(head):].translate(_LEET)
-        if replaced != core:
-            edits.append((match.start(), match.start() + len(core), replaced))
+        while start and text[start - 1] in _TOKEN_CHARS:
+            start -= 1
+        token = _LEET_TOKEN.match(text, start)
+        done = token.end()
+        edit = _leet_edit(token.group())
+        if edit:
+            edits.append((start, start + len(edit), edit))
     return edits
+
+
+def _touches_letter(text: str, start: int, end: int) -> bool:
+    """Whether a run of digits or symbols sits against a letter."""
+    return (start > 0 and text[start - 1].isalpha()) or (end < len(text) and text[end].isalpha())
+
+
+def _leet_edit(token: str) -> str | None:
+    """The token read as letters, or None when it is a number with a unit (1990s, 5pm) or unchanged."""
+    core = token.rstrip("!")
+    if _NUMBER_WORD.fullmatch(core) or not any(c.isalpha() for c in core):
+        return None
+    head = "#" if core.startswith("#") else ""
+    replaced = head + core[len(head):].translate(_LEET)
+    return replaced if replaced != core else None
 
 
 def _apply(text: str, starts: list[int], ends: list[int], edits: list) -> tuple[str, list[int], list[int]]:

@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from moderation.audit import Actor, record
 from moderation.auth.views import safe_next
 from moderation.db import db
-from moderation.extensions import limiter
+from moderation.extensions import limit_message, limiter
 from moderation.models import Article, Comment, CommentStatus
 from moderation.pipeline.types import Refused
 from moderation.policy import current_policy
@@ -79,7 +79,11 @@ def article(slug: str):
 
 @bp.route("/articles/<slug>/comments", methods=["POST"])
 @login_required
-@limiter.limit(lambda: current_app.config["COMMENTS_PER_MINUTE"], key_func=lambda: f"user:{current_user.id}")
+@limiter.limit(
+    lambda: current_app.config["COMMENTS_PER_MINUTE"],
+    key_func=lambda: f"user:{current_user.id}",
+    error_message=limit_message("comments in a short time"),
+)
 def post(slug: str):
     """Post a comment or a reply and tell the reader its fate."""
     story = get_article_or_404(slug)
@@ -154,7 +158,10 @@ def resubmit(comment_id: int):
 @bp.route("/comments/<int:comment_id>/report", methods=["GET", "POST"])
 @login_required
 @limiter.limit(
-    lambda: current_app.config["REPORTS_PER_HOUR"], key_func=lambda: f"user:{current_user.id}", methods=["POST"]
+    lambda: current_app.config["REPORTS_PER_HOUR"],
+    key_func=lambda: f"user:{current_user.id}",
+    methods=["POST"],
+    error_message=limit_message("reports in an hour"),
 )
 def report(comment_id: int):
     """Report a comment to the moderators, naming the rule it breaks."""

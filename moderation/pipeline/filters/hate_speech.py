@@ -9,134 +9,196 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from moderation.pipeline.matching import Matcher, compile_lexicons, word_pattern
+from moderation.pipeline.matching import Matcher, PhraseSet, compile_lexicons
 from moderation.pipeline.normalise import NormalisedText
 from moderation.pipeline.types import FilterResult, ModerationContext
 
 _SENTENCE_END = re.compile(r"[.!?;\n]+")
-_DETERMINERS = r"(?:[\W_]+(?:all|the|these|those|every|them|of|some|more|fucking|damn|dirty|filthy|stupid|bloody))*"
-_COPULA = re.compile(r"[\W_]*(?:are|is|were|was|r|'re|be|being|remain|will always be)(?![^\W_])")
-_MODAL = re.compile(r"[\W_]*(?:should|must|need to|needs to|ought to|deserve to|deserves to|have to|has to|will|can|"
-                    r"are going to|is going to|gotta)(?:[\W_]+(?:all|just|simply|be|get|go|not|never))*(?![^\W_])")
-_QUESTION_BEFORE = re.compile(r"(?:why|are|is|aren't|isn't|don't|do)[\W_]+(?:all[\W_]+|the[\W_]+|these[\W_]+|those[\W_]+|so many[\W_]+)*$")
-_CALLED_BEFORE = re.compile(r"(?:call|calls|called|calling|consider|considers|considered)[\W_]+$")
-_NEGATION = re.compile(r"(?<![^\W_])(?:not|n't|never|no)(?![^\W_])|n't")
-_SELF_IDENTIFIED = re.compile(r"(?:i'm|i am|im|as a|as an|we're|we are|us|proud)[\W_]+(?:a[\W_]+|an[\W_]+|proud[\W_]+)*$")
-_GAP = 40
-_WINDOW = 90
+# Small closed classes of English grammar, not policy: how a sentence says something of a group.
+DETERMINERS = frozenset("all the these those every them of some more most many any such so".split())
+INTENSIFIERS = frozenset("just simply really truly nothing but a an bunch lot race of like such so always "
+                         "basically only totally fucking damn bloody".split())
+COPULAS = frozenset("are is were was r re be being become becomes remain".split())
+MODALS = frozenset("should must need needs to ought deserve deserves have has gotta be get go all just simply".split())
+QUESTION_OPENERS = frozenset("why are is aren isn don do".split())
+CALLING = frozenset("call calls called calling consider considers considered".split())
+REFLEXIVES = frozenset("itself themselves all really always just".split())
+NEGATIONS = frozenset("not never no t nt isnt arent dont".split())
+SELF_NAMING = frozenset("i'm im am as we're we us proud a an".split())
+BEFORE, AFTER, GAP = 6, 10, 6
 
 
 @dataclass(frozen=True, slots=True)
-class _Patterns:
-    """The rule's lexicons compiled: slurs as a tiered matcher, the rest as whole-word regexes."""
+class _Lexicons:
+    """The rule's word lists compiled for word-by-word lookup."""
 
     slurs: Matcher
-    groups: re.Pattern
-    dehumanising: re.Pattern
-    violence: re.Pattern
-    inferiority: re.Pattern
-    condemnation: re.Pattern
-    violence_before: re.Pattern
-    adjective_before: re.Pattern
+    groups: PhraseSet
+    dehumanising: PhraseSet
+    violence: PhraseSet
+    inferiority: PhraseSet
+    hostility: PhraseSet
+    phrases: Matcher
+    abuse: Matcher
+    condemnation: PhraseSet
 
 
 def check(text: NormalisedText, context: ModerationContext, rule) -> FilterResult:
     """Score the gravest attack on a group found, with every finding as evidence."""
-    patterns = _patterns(rule)
+    lexicons = _lexicons(rule)
     params = rule.params
-    findings = _slurs(text, patterns, params) + _group_attacks(text.text, patterns, params)
+    findings = _slurs(text, lexicons, params) + _group_attacks(text, lexicons, params)
+    findings += [(params["phrase_score"], hit.start, hit.end, "hateful slogan") for hit in lexicons.phrases.find(text)]
     if not findings:
         return FilterResult()
     findings.sort(key=lambda finding: finding[1])
-    score = max(finding[0] for finding in findings)
     spans = tuple(text.span(start, end) for _, start, end, _ in findings)
-    kinds = list(dict.fromkeys(kind for _, _, _, kind in findings))
+    kinds = ", ".join(dict.fromkeys(kind for _, _, _, kind in findings))
     quoted = ", ".join(f'"{span.text}"' for span in spans[:3])
-    return FilterResult(round(score, 3), spans, f"{'; '.join(kinds).capitalize()}: {quoted}.")
+    return FilterResult(round(max(f[0] for f in findings), 3), spans, f"{kinds.capitalize()}: {quoted}.")
 
 
 @lru_cache(maxsize=16)
-def _patterns(rule) -> _Patterns:
+def _lexicons(rule) -> _Lexicons:
     """Compile the rule's lexicons once per policy (rules hash by identity)."""
     lex = rule.lexicons
-    predicates = list(lex["dehumanising"]) + list(lex["inferiority"])
-    violence = word_pattern(lex["violence"])
-    return _Patterns(
+    return _Lexicons(
         slurs=compile_lexicons({"strong": lex["slurs_strong"], "mild": lex["slurs_mild"]}),
-        groups=word_pattern(lex["groups"]),
-        dehumanising=word_pattern(lex["dehumanising"]),
-        violence=violence,
-        inferiority=word_pattern(lex["inferiority"]),
-        condemnation=word_pattern(lex["condemnation"]),
-        violence_before=re.compile(f"(?:{violence.pattern}){_DETERMINERS}[\\W_]*$"),
-        adjective_before=re.compile(f"(?:{word_pattern(predicates).pattern})[\\W_]+$"),
+        groups=PhraseSet(lex["groups"]),
+        dehumanising=PhraseSet(lex["dehumanising"]),
+        violence=PhraseSet(lex["violence"]),
+        inferiority=PhraseSet(lex["inferiority"]),
+        hostility=PhraseSet(lex["hostility"]),
+        phrases=compile_lexicons({"phrase": lex["phrases"]}),
+        abuse=compile_lexicons({"strong": lex["abuse_strong"], "mild": lex["abuse_mild"],
+                                "dehumanising": lex["dehumanising"], "inferiority": lex["inferiority"]}),
+        condemnation=PhraseSet(lex["condemnation"]),
     )
 
 
-def _slurs(text: NormalisedText, patterns: _Patterns, params) -> list[tuple[float, int, int, str]]:
-    """Slurs, except a reclaimed mild one that the writer uses of themselves (as a dyke, I ...)."""
+def _slurs(text: NormalisedText, lexicons: _Lexicons, params) -> list:
+    """Slurs, except a reclaimed mild one that writers use of themselves (as a dyke, I ...)."""
     found = []
-    for hit in patterns.slurs.find(text):
-        if hit.tier == "mild" and _SELF_IDENTIFIED.search(text.text, max(0, hit.start - 30), hit.start):
-            continue
+    tokens = None
+    for hit in lexicons.slurs.find(text):
+        if hit.tier == "mild":
+            tokens = tokens or [w for w, _, _ in text.words]
+            index = next((i for i, (_, s, _) in enumerate(text.words) if s == hit.start), 0)
+            if index and tokens[index - 1] in SELF_NAMING:
+                continue
         found.append((params[f"{hit.tier}_slur_score"], hit.start, hit.end, "slur"))
     return found
 
 
-def _group_attacks(text: str, patterns: _Patterns, params) -> list[tuple[float, int, int, str]]:
+def _group_attacks(text: NormalisedText, lexicons: _Lexicons, params) -> list:
     """For each group named, what its sentence says of it, discounted if the sentence condemns it."""
+    if lexicons.groups.first.keys().isdisjoint(text.vocabulary):
+        return []
+    words = text.words
+    tokens = [w for w, _, _ in words]
+    tokens = ["not" if w == "t" and i and tokens[i - 1].endswith("n") else w for i, w in enumerate(tokens)]
+    mentions = lexicons.groups.find_all(tokens)
+    if not mentions:
+        return []
+    ends = [m.end() for m in _SENTENCE_END.finditer(text.text)]
+    abuse = None
     found = []
-    bounds = None
-    for group in patterns.groups.finditer(text):
-        if bounds is None:
-            bounds = [match.end() for match in _SENTENCE_END.finditer(text)]
-        first, last = _sentence(bounds, group.start(), len(text))
-        attack = _attack_on(text, group, first, last, patterns, params)
+    for first, last in mentions:
+        lo, hi = _sentence_tokens(words, ends, first, last)
+        attack = _attack_on(tokens, first, last, lo, hi, lexicons, params)
+        if attack:
+            attack = (attack[0], words[attack[1]][1], words[attack[2] - 1][2], attack[3])
+        else:
+            abuse = abuse if abuse is not None else [(hit.start, hit.end) for hit in lexicons.abuse.find(text)]
+            attack = _abuse_near(abuse, words, first, last, lo, hi, params)
         if attack:
             score, start, end, kind = attack
-            if patterns.condemnation.search(text, first, last):
+            if lexicons.condemnation.find(tokens, lo, hi):
                 score *= params["condemned_factor"]
             found.append((score, start, end, kind))
     return found
 
 
-def _sentence(bounds: list[int], position: int, length: int) -> tuple[int, int]:
-    """The start and end of the sentence holding `position`."""
-    index = bisect.bisect_right(bounds, position)
-    return (bounds[index - 1] if index else 0), (bounds[index] if index < len(bounds) else length)
+def _sentence_tokens(words, ends, first, last) -> tuple[int, int]:
+    """The token range of the sentence around a mention, at most BEFORE tokens before it and AFTER after it."""
+    index = bisect.bisect_right(ends, words[first][1])
+    sentence_start = ends[index - 1] if index else 0
+    sentence_end = ends[index] if index < len(ends) else words[-1][2]
+    lo = first
+    while lo > max(0, first - BEFORE) and words[lo - 1][1] >= sentence_start:
+        lo -= 1
+    hi = last
+    while hi < min(len(words), last + AFTER) and words[hi][1] < sentence_end:
+        hi += 1
+    return lo, hi
 
 
-def _attack_on(text, group, first, last, patterns: _Patterns, params):
-    """The gravest thing the sentence says of one group mention: violence, dehumanisation or a generalisation."""
-    before_start = max(first, group.start() - _WINDOW)
-    before = text[before_start:group.start()]
-    after_end = min(last, group.end() + _WINDOW)
-    violence = patterns.violence_before.search(before)
-    if violence:
-        return params["violence_score"], before_start + violence.start(), group.end(), "call for violence or exclusion"
-    modal = _MODAL.match(text, group.end(), after_end)
-    if modal:
-        predicate = patterns.violence.search(text, modal.end(), min(after_end, modal.end() + _GAP))
-        if predicate:
-            return params["violence_score"], group.start(), predicate.end(), "call for violence or exclusion"
-    return _generalisation(text, group, before, after_end, patterns, params)
+def _abuse_near(abuse, words, first, last, lo, hi, params):
+    """Swearing close to a group mention within its sentence, as a character range from the group to the word."""
+    low, high = words[lo][1], words[hi - 1][2]
+    group_start, group_end = words[first][1], words[last - 1][2]
+    reach = params["abuse_distance"]
+    for start, end in abuse:
+        if low <= start < high and group_start - reach <= start and end <= group_end + reach:
+            return params["abuse_score"], min(start, group_start), max(end, group_end), "abuse aimed at a group"
+    return None
 
 
-def _generalisation(text, group, before, after_end, patterns: _Patterns, params):
+def _attack_on(tokens, first, last, lo, hi, lexicons: _Lexicons, params):
+    """The gravest thing a sentence says of one group mention: violence, dehumanisation or a generalisation."""
+    before = _skip_back(tokens, first, max(lo, first - BEFORE), DETERMINERS | INTENSIFIERS)
+    start = lexicons.violence.ends_at(tokens, before, max(lo, before - 4))
+    if start is not None:
+        return params["violence_score"], start, last, "call for violence or exclusion"
+    start = lexicons.hostility.ends_at(tokens, before, max(lo, before - 3))
+    if start is not None:
+        return params["hostility_score"], start, last, "hostility to a group"
+    after = _skip(tokens, last, hi, MODALS)
+    if after > last:
+        hit = lexicons.violence.find(tokens, after, min(hi, after + 3))
+        if hit:
+            return params["violence_score"], first, hit[1], "call for violence or exclusion"
+    return _generalisation(tokens, first, last, lo, hi, before, lexicons, params)
+
+
+def _generalisation(tokens, first, last, lo, hi, before, lexicons: _Lexicons, params):
     """A group said to be vermin or criminal: after a copula (X are ...), in a question (why are X so ...),
     as a name (calls X vermin) or as an epithet (filthy X); a negation clears it unless it denies humanity."""
-    start = group.end()
-    copula = _COPULA.match(text, start, after_end)
-    if copula:
-        start = copula.end()
-    elif not (_QUESTION_BEFORE.search(before) or _CALLED_BEFORE.search(before)):
-        epithet = patterns.adjective_before.search(before)
-        if epithet:
-            return params["generalisation_score"], group.start() - len(before) + epithet.start(), group.end(), "generalisation about a group"
+    opener = tokens[before - 1] if before > lo else ""
+    verb = _skip(tokens, last, hi, REFLEXIVES)
+    if verb < hi and tokens[verb] in COPULAS:
+        start = verb + 1
+        hit = lexicons.violence.find(tokens, start, min(hi, start + 3))
+        if hit:
+            return params["violence_score"], first, hit[1], "call for violence or exclusion"
+    elif opener in QUESTION_OPENERS or opener in CALLING:
+        start = last
+    else:
+        if last < hi and lexicons.dehumanising.match_at(tokens, last, hi):
+            return params["generalisation_score"], first, last + 1, "generalisation about a group"
+        for predicates in (lexicons.dehumanising, lexicons.inferiority):
+            epithet = predicates.ends_at(tokens, first, max(lo, first - 3))
+            if epithet is not None:
+                return params["generalisation_score"], epithet, last, "generalisation about a group"
         return None
-    for pattern, key, kind in ((patterns.dehumanising, "dehumanising_score", "dehumanising language"),
-                               (patterns.inferiority, "generalisation_score", "generalisation about a group")):
-        predicate = pattern.search(text, start, min(after_end, start + _GAP))
-        if predicate and (predicate.group().startswith("not") or not _NEGATION.search(text, start, predicate.start())):
-            return params[key], group.start(), predicate.end(), kind
+    stop = min(hi, start + GAP)
+    for predicates, key, kind in ((lexicons.dehumanising, "dehumanising_score", "dehumanising language"),
+                                  (lexicons.inferiority, "generalisation_score", "generalisation about a group")):
+        hit = predicates.find(tokens, start, stop)
+        if hit and (tokens[hit[0]] in NEGATIONS or NEGATIONS.isdisjoint(tokens[start:hit[0]])):
+            return params[key], first, hit[1], kind
     return None
+
+
+def _skip(tokens, index, stop, words) -> int:
+    """The first index at or after `index` whose token is not in `words`."""
+    while index < stop and tokens[index] in words:
+        index += 1
+    return index
+
+
+def _skip_back(tokens, index, stop, words) -> int:
+    """Walk back from `index` over tokens in `words`, not past `stop`."""
+    while index > stop and tokens[index - 1] in words:
+        index -= 1
+    return index

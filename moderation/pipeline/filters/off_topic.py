@@ -1,7 +1,279 @@
-"""Placeholder while the off-topic filter is written."""
-from moderation.pipeline.types import FilterResult
+"""Flags remarks off point: spam (links elsewhere, phone numbers, money offers, self-promotion, repeats, shouting,
+gibberish) and, when there is an article or a parent comment to judge against, long comments that share none of its words.
+
+Reads the rule's params `link_score`, `phone_score`, `money_score`, `promotion_score`, `repeat_score`,
+`shouting_score`, `gibberish_score` (each signal's score; several combine), `low_relevance_score`,
+`min_words_for_relevance`, `min_relevance`, `stopword_zipf` and `allowed_domains`, and its lexicons
+`spam_signals` (phrases), `background` (English word frequencies, for inverse document frequency) and
+`news_vocabulary` (words of public debate that count neither for nor against relevance).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from moderation.pipeline.types import FilterResult, ModerationContext, Span
+
+if TYPE_CHECKING:
+    from moderation.pipeline.normalise import NormalisedText
+    from moderation.policy import Rule
+
+_LINK = re.compile(
+    r"(?:https?://|www\.)[^\s<>\"']+"
+    r"|\b[a-z0-9][a-z0-9-]{1,62}\.(?:com|net|org|info|biz|ly|co|io|me|tk|ru|br|us|tv|be|gl|to|xyz|online|site|club)"
+    r"\b(?:/[^\s<>\"']*)?")
+_DOMAIN = re.compile(r"^(?:https?://)?(?:www\.)?([^/\s:?#]+)")
+# A phone number is written in groups (305-555-0123, (305) 555 0123, +1 305.555.0123), not as one run of digits.
+_PHONE = re.compile(r"(?<![\w$.,])(?:\+\d{1,3}[ .-]?)?\(?\d{3}\)?[ .-]\d{3}[ .-]\d{4}(?![\w.,]?\d)")
+_MONEY = re.compile(
+    r"[$£€]\s?\d[\d,.]*\s*k?\+?\s*(?:usd\s*)?(?:/|per|a|an|each|every)\s*(?:hour|hr|day|week|wk|month|mo)\b"
+    r"|\b\d[\d,.]*\s*(?:dollars|usd|bucks)\s*(?:/|per|a|an|each|every)\s*(?:hour|hr|day|week|month)\b")
+_BARE_LINK_WORDS = 8
+_SHORT_COMMENT_WORDS = 10
+_UPPER = re.compile(r"[A-Z]")
+_LOWER_PAIRS = re.compile(r"[a-z]{2}")
+_DIGITS = re.compile(r"\d{3}")
+_CURRENCY = re.compile(r"[$£€]|dollars|bucks|usd")
+_TLD = re.compile(r"\.(?:com|net|org|info|biz|ly|co|io|me|tk|ru|br|us|tv|be|gl|to|xyz|online|site|club)\b")
+_LOWER = re.compile(r"[a-z]")
+# Words no English speaker types: five letters and no vowel, or six consonants in a row (asdfghjkl, xkcdqwrt).
+_UNPRONOUNCEABLE = re.compile(r"\b(?:[bcdfghjklmnpqrstvwxz]{5,}|[a-z]*[bcdfghjklmnpqrstvwxz]{6,}[a-z]*)\b")
+_SPACES = re.compile(r"\s+")
+_WORD = re.compile(r"[a-z]+")
+_SUFFIXES = ("ations", "ation", "ings", "ing", "ers", "ed", "es", "er", "ly", "s")
+
+_LABELS = {
+    "link": "link to another site",
+    "bare_link": "link to another site",
+    "phone": "phone number",
+    "money": "money offer",
+    "promotion": "self-promotion",
+    "spam_word": "words common in spam",
+    "repeat": "the same text posted again",
+    "shouting": "shouting in capitals",
+    "gibberish": "gibberish",
+    "low_relevance": "shares almost no words with what it answers",
+}
 
 
-def check(text, context, rule):
-    """Nothing yet."""
-    return FilterResult()
+@dataclass(frozen=True, slots=True, eq=False)
+class _Vocabulary:
+    """A rule's word lists, compiled once: spam phrases by first word, word weights, neutral words."""
+
+    phrases: dict
+    spam_words: dict
+    weights: dict
+    neutral: frozenset
+    allowed_domains: tuple
+
+
+def check(text: NormalisedText, context: ModerationContext, rule: Rule) -> FilterResult:
+    """Score a comment by its spam signals and, with something to judge against, its relevance to it."""
+    vocabulary = _vocabulary(rule)
+    findings = _spam(text, context, vocabulary)
+    if not findings:
+        findings = _relevance(text, context, vocabulary, rule)
+    if not findings:
+        return FilterResult()
+    score = _combine(float(rule.params[f"{kind}_score"]) for kind in {kind for kind, _ in findings})
+    spans = _merged(span for _, span in findings if span.end > span.start)
+    kinds = ", ".join(dict.fromkeys(_LABELS[kind] for kind, _ in findings))
+    shown = ", ".join(f"“{span.text}”" for span in spans[:3])
+    return FilterResult(round(score, 3), spans, kinds + (f": {shown}" if shown else ""))
+
+
+def _merged(spans) -> tuple[Span, ...]:
+    """Merge overlapping evidence ("check out my" and "my channel") into one span, in reading order."""
+    merged: list[Span] = []
+    for span in sorted(spans, key=lambda span: (span.start, span.end)):
+        if merged and span.start <= merged[-1].end:
+            last = merged.pop()
+            if span.end <= last.end:
+                merged.append(last)
+                continue
+            span = Span(last.start, span.end, last.text + span.text[last.end - span.start:])
+        merged.append(span)
+    return tuple(merged)
+
+
+@lru_cache(maxsize=32)
+def _vocabulary(rule: Rule) -> _Vocabulary:
+    """Build, once per rule, the phrase index and the word weights (rarer words weigh more)."""
+    stop = float(rule.params.get("stopword_zipf", 5.0))
+    weights = {}
+    for entry in rule.lexicons.get("background", ()):
+        word, zipf = entry.split()
+        if float(zipf) < stop:
+            weights[word] = round(stop + 1.0 - float(zipf), 2)
+        else:
+            weights[word] = 0.0
+    return _Vocabulary(
+        phrases=_phrase_index(rule.lexicons.get("spam_phrases", ())),
+        spam_words=_phrase_index(rule.lexicons.get("spam_words", ())),
+        weights=weights,
+        neutral=frozenset(rule.lexicons.get("news_vocabulary", ())),
+        allowed_domains=tuple(rule.params.get("allowed_domains", ())),
+    )
+
+
+def _phrase_index(entries: tuple[str, ...]) -> dict[str, tuple[tuple[tuple[str, ...], int], ...]]:
+    """Index phrases by their longest word (the rarest, as a rule), so most comments need no phrase matching."""
+    index: dict[str, list[tuple[tuple[str, ...], int]]] = {}
+    for phrase in entries:
+        words = tuple(phrase.split())
+        key = max(range(len(words)), key=lambda position: len(words[position]))
+        index.setdefault(words[key], []).append((words, key))
+    return {word: tuple(phrases) for word, phrases in index.items()}
+
+
+def _spam(text: NormalisedText, context: ModerationContext, vocabulary: _Vocabulary) -> list[tuple[str, Span]]:
+    """Find every spam signal, each with the original characters that show it."""
+    plain = text.plain or text
+    findings = _links(plain, vocabulary.allowed_domains)
+    if _DIGITS.search(plain.text):
+        findings += [("phone", plain.span(*match.span())) for match in _PHONE.finditer(plain.text)]
+    if _CURRENCY.search(plain.text):
+        findings += [("money", plain.span(*match.span())) for match in _MONEY.finditer(plain.text)]
+    present = set(_WORD.findall(text.text))
+    if not present.isdisjoint(vocabulary.phrases):
+        findings += [("promotion", text.span(start, end)) for start, end in _phrases(text.words, vocabulary.phrases)]
+    if not present.isdisjoint(vocabulary.spam_words):
+        # In a comment of a few words a spam word is all there is to it ("subscribe please", "follow me on IG").
+        kind = "promotion" if len(text.words) < _SHORT_COMMENT_WORDS else "spam_word"
+        findings += [(kind, text.span(start, end)) for start, end in _phrases(text.words, vocabulary.spam_words)]
+    if _repeated(text.original, context.recent_texts):
+        findings.append(("repeat", Span(0, len(text.original), text.original)))
+    if _shouting(text.original):
+        findings.append(("shouting", Span(0, len(text.original), text.original)))
+    unknown = [word for word in present if len(word) >= 5 and word not in vocabulary.weights]
+    if unknown and any(_UNPRONOUNCEABLE.fullmatch(word) for word in unknown):
+        findings += [("gibberish", text.span(start, end)) for start, end in _gibberish(text.text, vocabulary.weights)]
+    return findings
+
+
+def _links(plain: NormalisedText, allowed_domains: tuple[str, ...]) -> list[tuple[str, Span]]:
+    """Find links to other sites; one with little said around it counts as posted rather than cited."""
+    if "://" not in plain.text and "www." not in plain.text and not _TLD.search(plain.text):
+        return []
+    links = [match for match in _LINK.finditer(plain.text) if not _allowed(match.group(), allowed_domains)]
+    kind = "bare_link" if links and _words_besides(plain.text, links) < _BARE_LINK_WORDS else "link"
+    return [(kind, plain.span(*match.span())) for match in links]
+
+
+def _words_besides(text: str, links: list) -> int:
+    """Count the words of a comment outside its links: a link with little said around it is posted, not cited."""
+    return len(text.split()) - sum(len(match.group().split()) for match in links)
+
+
+def _allowed(link: str, domains: tuple[str, ...]) -> bool:
+    """Say whether a link points at the site itself (or a domain the policy allows)."""
+    host = _DOMAIN.match(link).group(1)
+    return any(host == domain or host.endswith("." + domain) for domain in domains)
+
+
+def _phrases(words: tuple, index: dict) -> list[tuple[int, int]]:
+    """Return the ranges of the spam phrases found among the words, looked up by their key word."""
+    found = []
+    for position, (word, _, _) in enumerate(words):
+        for phrase, key in index.get(word, ()):
+            start = position - key
+            end = start + len(phrase)
+            if start >= 0 and tuple(w for w, _, _ in words[start:end]) == phrase:
+                found.append((words[start][1], words[end - 1][2]))
+    return found
+
+
+def _repeated(original: str, recent: tuple[str, ...]) -> bool:
+    """Say whether the author posted this very text (ignoring case and spacing) recently."""
+    if not recent or len(original) < 20:
+        return False
+    mine = _SPACES.sub(" ", original).strip().casefold()
+    return any(_SPACES.sub(" ", other).strip().casefold() == mine for other in recent)
+
+
+def _shouting(original: str) -> bool:
+    """Say whether a comment of some length is written (almost) all in capitals."""
+    if len(_LOWER_PAIRS.findall(original, 0, 400)) > 8:
+        return False
+    upper = len(_UPPER.findall(original))
+    return upper >= 20 and upper >= 4 * len(_LOWER.findall(original))
+
+
+def _gibberish(text: str, weights: dict) -> list[tuple[int, int]]:
+    """Return unpronounceable unknown words if they make up much of the comment (keyboard mashing)."""
+    matches = [match for match in _UNPRONOUNCEABLE.finditer(text) if match.group() not in weights]
+    if not matches:
+        return []
+    words = max(1, text.count(" ") + 1)
+    if len(matches) >= 3 or len(matches) / words >= 0.5 or any(len(m.group()) >= 12 for m in matches):
+        return [match.span() for match in matches]
+    return []
+
+
+def _relevance(text: NormalisedText, context: ModerationContext, vocabulary: _Vocabulary, rule: Rule):
+    """Hold a long comment that shares (almost) no rare word with the article or the comment it answers."""
+    if not (context.article_title or context.article_text or context.parent_text):
+        return []
+    words = _content_words(text.words, vocabulary)
+    params = rule.params
+    if len(words) < int(params["min_words_for_relevance"]) or _is_question(text.text, len(words)):
+        return []
+    sources = [_terms(vocabulary, context.article_title + "\n" + context.article_text)]
+    if context.parent_text:
+        sources.append(_terms(vocabulary, context.parent_text))
+    total = sum(weight for _, weight, _, _ in words)
+    best = max(sum(weight for word, weight, _, _ in words if _matches(word, terms)) for terms in sources)
+    if best / total >= float(params["min_relevance"]):
+        return []
+    return [("low_relevance", Span(0, len(text.original), text.original))]
+
+
+def _content_words(words: tuple, vocabulary: _Vocabulary) -> list[tuple[str, float, int, int]]:
+    """Keep the known English words that carry meaning (not frequent, not general news vocabulary), with weights."""
+    kept = []
+    weights, neutral = vocabulary.weights, vocabulary.neutral
+    for word, start, end in words:
+        weight = weights.get(word)
+        if weight and word not in neutral:
+            kept.append((word, weight, start, end))
+    return kept
+
+
+def _is_question(text: str, words: int) -> bool:
+    """Say whether a comment is a short question, which readers ask about the story in their own words."""
+    return "?" in text and words <= 20
+
+
+@lru_cache(maxsize=256)
+def _terms(vocabulary: _Vocabulary, source: str) -> frozenset:
+    """The stems of an article's or a parent comment's words (computed once per text)."""
+    stems = set()
+    for word in _WORD.findall(source.casefold()):
+        stem = _stem(word)
+        stems.add(stem)
+        stems.add(stem[:4])
+    return frozenset(stems)
+
+
+def _stem(word: str) -> str:
+    """Cut a common suffix and keep at most five letters, a crude stem that errs towards matching."""
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[:-len(suffix)][:5]
+    return word[:5]
+
+
+def _matches(word: str, terms: frozenset) -> bool:
+    """Say whether a comment word shares its stem with a word of the source (cuban ~ cuba, issuing ~ issued)."""
+    stem = _stem(word)
+    return stem in terms or (len(word) <= 6 and stem[:4] in terms)
+
+
+def _combine(scores) -> float:
+    """Combine independent signals so that each adds evidence but none alone is pushed past its own score."""
+    remaining = 1.0
+    for score in scores:
+        remaining *= 1.0 - score
+    return 1.0 - remaining

@@ -18,19 +18,64 @@ if TYPE_CHECKING:
     from moderation.pipeline.normalise import NormalisedText
     from moderation.policy import Rule
 
-# Words (with a contraction or a mask), commas and sentence ends; a sentence end becomes the token ".".
-_TOKEN = re.compile(r"[a-z0-9*]*[a-z0-9](?:'[a-z]+)?|[.!?;:\n]+|,")
+# Words (with a contraction or a mask), commas and sentence ends; sentence ends are first all written "." and
+# a run of them is one token ".".
+_TOKEN = re.compile(r"[a-z0-9][a-z0-9*]*(?:'[a-z]+)?|\.(?!\.)|,")
+_SENTENCE_ENDS = str.maketrans("!?;:\n", ".....")
+# Plain words, to test cheaply whether a comment holds any word that could start a finding.
+_RAW_WORD = re.compile(r"[a-z0-9]+")
+# Words too common to look a phrase up by ("you", "have"): a phrase is found through a rarer word of it.
+_COMMON = frozenset({
+    "you", "your", "yours", "yourself", "i", "me", "my", "we", "us", "our", "a", "an", "the", "to", "of", "in", "on",
+    "at", "for", "with", "up", "off", "out", "back", "go", "get", "got", "have", "has", "had", "will", "would",
+    "should", "can", "could", "do", "does", "did", "not", "no", "is", "are", "am", "be", "been", "going", "want",
+    "know", "what", "who", "where", "when", "how", "take", "hope", "talking", "guys",
+    "watch", "coming", "learn", "sit", "deserve", "like", "come", "one", "all",
+    "some", "just", "so", "now", "this", "that", "it", "job", "down", "idea", "read", "all", "cares", "nobody",
+})
+# Compound insults coined on the spot: a crude first part (written joined, hyphenated or spaced) or a dull one
+# (joined) with a body part or container ("turd-breath", "dick face", "meatbag"), boot-licker and its kin, and the
+# adjectives "pea-brained" and "half-witted". Enumerated, so that a comment is screened by set lookups.
+_CRUDE = ("shit", "fuck", "dick", "dik", "cock", "ass", "arse", "butt", "turd", "piss", "douche", "scum", "twat",
+          "cunt", "knob")
+_DULL = ("dumb", "cum", "jizz", "poop", "crap", "dirt", "slime", "sleaze", "puke", "snot", "dork", "dim", "bone",
+         "block", "knuckle", "meat", "pin", "fat", "air", "pea", "bird", "lame", "mush", "numb", "dung", "vomit", "pus")
+_CONTAINERS = ("head", "face", "breath", "bag", "wad", "stain", "brain", "wit", "licker", "sucker", "eater", "nugget",
+               "bucket", "muncher", "monkey", "clown", "wipe", "weasel", "goblin", "nozzle", "waffle", "ball", "burger")
+_FAWNERS = ("boot", "ball", "balls", "toe", "bum", "nut", "knob", "blood", "butt", "ass", "arse", "dick", "cock")
+_FAWNING = ("licker", "sucker", "sniffer", "kisser")
+_DIM_MINDS = (("pea", "bird", "hare", "lame", "scatter", "feather", "rat", "mush", "shit", "dumb", "half", "small",
+               "tiny", "pin", "fat", "bone", "empty", "lizard", "smooth"), ("brained",))
+_SLOW_WITS = (("half", "dim", "slow", "dull", "thick"), ("witted",))
+
+
+def _alternation(words: tuple[str, ...]) -> str:
+    return "|".join(sorted(words, key=len, reverse=True))
+
+
+_COINED = re.compile(
+    rf"(?<![a-z])(?:(?:{_alternation(_CRUDE)})[ -]?(?:{_alternation(_CONTAINERS)})"
+    rf"|(?:{_alternation(_DULL)})-?(?:{_alternation(_CONTAINERS)})|(?:{_alternation(_FAWNERS)})-?(?:"
+    rf"{_alternation(_FAWNING)})|(?P<adjective>(?:{_alternation(_DIM_MINDS[0])})-?brained|(?:"
+    rf"{_alternation(_SLOW_WITS[0])})-?witted))s?(?![a-z])")
+# Words whose presence sends a comment to the compound matcher: a joined compound, or a crude first part.
+_COINED_WORDS = frozenset(
+    [first + last + plural for firsts, lasts in ((_CRUDE + _DULL, _CONTAINERS), (_FAWNERS, _FAWNING), _DIM_MINDS,
+                                                 _SLOW_WITS)
+     for first in firsts for last in lasts for plural in ("", "s")] + list(_CRUDE))
 _QUOTED = re.compile(r'"[^"\n]{3,400}"')
 _MENTION = re.compile(r"(?<![\w@])@\w")
 _STRETCHED = re.compile(r"([a-z])\1\1")
 _DOUBLE = re.compile(r"([a-z])\1")
 
+_PUNCTUATION = frozenset(".,")
 _SPOKEN = {
     "u": ("you",), "ya": ("you",), "youre": ("you", "are"), "yer": ("your",), "yur": ("your",),
     "im": ("i", "am"), "ive": ("i", "have"), "dont": ("do", "not"), "cant": ("can", "not"),
     "doesnt": ("does", "not"), "isnt": ("is", "not"), "arent": ("are", "not"), "r": ("are",),
     "gonna": ("going", "to"), "gunna": ("going", "to"), "wanna": ("want", "to"),
 }
+_SPOKEN_WORD = re.compile(rf"(?<![a-z0-9])(?:{'|'.join(_SPOKEN)})(?![a-z0-9'])")
 _SUFFIXES = {"re": ("are",), "m": ("am",), "ll": ("will",), "ve": ("have",), "d": ("would",), "s": ("'s",)}
 _NEGATIVE_STEMS = {"won": "will", "can": "can", "ain": "is", "don": "do", "shan": "shall"}
 
@@ -47,7 +92,31 @@ _FILLERS = frozenset({"a", "an", "the", "such", "so", "one", "just", "really", "
                       "fat", "old", "sorry", "poor", "dirty", "filthy", "lying", "ugly", "of", "most", "biggest",
                       "greatest", "bigger", "more", "too", "as", "that", "kind", "sort", "absolutely", "totally",
                       "completely", "utterly", "pretty", "quite", "extremely", "stinking", "silly", "stupid", "this",
-                      "nothing", "but", ",", "and", "or", "even", "any", "some", "sad"})
+                      "nothing", "but", ",", "and", "or", "even", "any", "some", "sad", "human", "to", "either", "both",
+                      "all"})
+# Words that start no vocative fragment: a determiner or a pronoun makes "the fool." a third person's description.
+_NOT_VOCATIVE = frozenset({"the", "this", "that", "these", "those", "his", "her", "their", "its", "my", "our", "he",
+                           "she", "they", "it", "i", "we", "is", "was", "are", "were", "be", "not", "no", "of", "to",
+                           "an", "in", "for", "by", "with", "who", "like", "me", "him", "them", "am", "'s"})
+# Insult nouns that also name things ("a joke", "pure garbage", "a tool"): alone in a fragment they may be a thing.
+_ALSO_THINGS = frozenset({"joke", "trash", "garbage", "disgrace", "embarrassment", "failure", "tool", "child", "dog",
+                          "pig", "rat", "snake", "worm", "puke", "scum", "bum", "dope", "hack", "fraud", "nobody",
+                          "swine", "sucker", "baby", "sheep", "puppet", "quack", "ass", "pos", "nazi", "racist"})
+# What may follow an insulting adjective said of "your" (you're): "your dumb.", "your too stupid to see it".
+_AFTER_PREDICATE = frozenset({".", ",", "and", "or", "as", "to", "for", "if", "enough", "but", "because", "lol",
+                              "beyond", "af"})
+# Words after which an insult noun that ends its sentence calls the reader ("Then don't watch it, loser" without
+# the comma; "Shut up idiot!").
+_BEFORE_VOCATIVE = frozenset({"it", "up", "off", "out", "me", "us", "here", "there", "now", "already", "lol", "please",
+                              "ok", "okay", "dude", "man", "yet", "too", "again", "though", "anyway", "pal", "buddy",
+                              "mate", "hey", "oh", "yes", "yeah", "no", "nope", "sorry", "thanks", "bye", "haha",
+                              "lmao", "hi", "hello", "well", "right", "bud"})
+# Words before "ass" that make "your X ass" no insult of the reader.
+_NOT_BODY_INSULT = frozenset({"bad", "kick", "own", "whole", "up", "in", "on", "off", "out", "of", "and", "that", "this"})
+# Verbs before "you" that make it an object, not a vocative ("did you see the loser").
+_AUXILIARY_VERBS = frozenset({"do", "did", "does", "can", "could", "will", "would", "should", "have", "has", "had",
+                              "are", "were", "thank", "see", "tell", "told", "know"})
+_BODY = frozenset({"ass", "azz", "arse", "self"})
 _MASKABLE_FILLERS = ("fucking", "fuckin", "fucken", "damn")
 _NEGATIONS = frozenset({"not", "never", "no", "nor", "hardly"})
 # Neutral nouns for a person: an insulting adjective before one insults that person ("a stupid person").
@@ -55,19 +124,21 @@ _PERSON_NOUNS = frozenset({"person", "man", "woman", "guy", "dude", "individual"
                            "child", "kid", "bunch", "lot", "thing", "creature", "excuse", "soul"})
 # What may follow an insult noun that names a person; any other word makes it a compound ("a hack job").
 _AFTER_INSULT = frozenset({".", ",", "and", "or", "who", "that", "like", "with", "if", "but", "too", "lol", "to", "for",
-                           "you", "yourself", "then", "now", "again", "as", "at", "in", "on", "here", "there", "from",
-                           "haha", "lmao", "because", "cuz", "since", "when", "what", "just", "go", "get", "stop"})
+                           "you", "yourself", "then", "now", "again", "as", "at", "in", "here", "there", "from",
+                           "haha", "lmao", "because", "cuz", "since", "when", "what", "just", "go", "get", "stop",
+                           "fuck", "hell", "shit"})
 _THINGS = frozenset({"it", "that", "this", "which", "what", "there", "here", "idea", "argument", "point", "comment",
                      "post", "article", "story", "policy", "plan", "law", "bill", "thing", "claim", "statement",
                      "life", "world", "game", "team", "season", "system", "country", "situation", "deal"})
 # Subjects after which an insult is said of a third person (a name written with a capital counts too).
+_FIRST_PERSONS = frozenset({"i", "me", "we", "us", "myself", "ourselves"})
 _THIRD_PERSONS = frozenset({"president", "senator", "governor", "mayor", "congressman", "congresswoman", "minister",
                             "candidate", "judge", "secretary", "spokesman", "spokeswoman", "chairman", "premier"})
 # Words before an insult that point it away from the reader ("these idiots", "to bitch about", "called him a moron").
 _OTHERS = frozenset({"these", "those", "the", "some", "other", "all", "many", "most", "his", "her", "their", "our",
                      "to", "call", "calls", "called", "calling", "another", "such", "of"})
 # Words before a phrase that make it no imperative at the reader ("when you grow up", "not going to be shut up").
-_NOT_IMPERATIVE = frozenset({"i", "we", "they", "he", "she", "it", "kids", "children", "when", "until", "till",
+_NOT_IMPERATIVE = frozenset({"i", "you", "we", "they", "he", "she", "it", "kids", "children", "when", "until", "till",
                              "if", "will", "would", "be", "been", "being", "get", "got", "not", "never", "to"})
 _REPORTING = frozenset({"call", "calls", "called", "calling", "label", "labels", "labelled", "labeled", "name",
                         "named", "brand", "branded", "dub", "dubbed"})
@@ -106,6 +177,7 @@ class _Lexicon:
     phrases: dict
     squeezed: dict
     maskable: tuple
+    triggers: frozenset
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,13 +189,21 @@ class _Scan:
     mentions: frozenset
     origin: list
     original: str
+    coined: frozenset
 
 
 def check(text: NormalisedText, context: ModerationContext, rule: Rule) -> FilterResult:
     """Score a comment by its worst attack on a person, with the words that make it as evidence."""
     lexicon = _lexicon(rule)
-    tokens = _tokens(text.text, lexicon, bool(_STRETCHED.search(text.plain.text if text.plain else text.text)))
-    scan = _Scan(tokens, lexicon, _mention_offsets(text.original), text.origin, text.original)
+    stretched = bool(_STRETCHED.search(text.plain.text if text.plain else text.text))
+    words = _RAW_WORD.findall(text.text)
+    coined = not _COINED_WORDS.isdisjoint(words) and _COINED.search(text.text)
+    if not (stretched or coined) and "*" not in text.text and lexicon.triggers.isdisjoint(words):
+        return FilterResult()
+    tokens = _tokens(text.text, lexicon, stretched)
+    if coined:
+        tokens, coined = _join_coined(text.text, tokens)
+    scan = _Scan(tokens, lexicon, _mention_offsets(text.original), text.origin, text.original, coined or frozenset())
     hits = _find(scan, _quoted_ranges(text.text))
     scored = [(_score(hit, rule), hit) for hit in hits]
     best = max((score for score, _ in scored), default=0.0)
@@ -144,12 +224,14 @@ def _lexicon(rule: Rule) -> _Lexicon:
         parts = _plain_tokens(noun)
         if len(parts) > 1:
             compounds.setdefault(parts[-1], []).append(parts[:-1])
-    phrases: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    phrases: dict[str, list[tuple[tuple[str, ...], int, str]]] = {}
     for name, kind in _PHRASE_KINDS.items():
         for phrase in lists.get(name, ()):
             parts = _plain_tokens(phrase)
-            phrases.setdefault(parts[0], []).append((parts, kind))
+            key = _key_word(phrase, parts)
+            phrases.setdefault(parts[key], []).append((parts, key, kind))
     words = [_joined(word) for word in nouns + lists.get("insult_adjectives", ())]
+    firsts = tuple(dict.fromkeys(entry[0][0] for entries in phrases.values() for entry in entries))
     return _Lexicon(
         strong=frozenset(_joined(word) for word in lists.get("insults_strong", ())),
         nouns=frozenset(_joined(word) for word in nouns),
@@ -158,8 +240,18 @@ def _lexicon(rule: Rule) -> _Lexicon:
         targets=frozenset(lists.get("conversation_targets", ())),
         phrases={first: tuple(entries) for first, entries in phrases.items()},
         squeezed={_DOUBLE.sub(r"\1", word): word for word in words + list(compounds)},
-        maskable=tuple(words) + tuple(phrases),
+        maskable=tuple(words) + firsts,
+        triggers=frozenset(words + [word + "s" for word in words] + [word + "es" for word in words]
+                           + list(compounds) + list(phrases)),
     )
+
+
+def _key_word(phrase: str, parts: tuple[str, ...]) -> int:
+    """Pick the phrase word a comment is searched for: the longest uncommon one written as is (no contraction)."""
+    written = set(_RAW_WORD.findall(phrase))
+    candidates = [index for index, part in enumerate(parts) if part in written]
+    uncommon = [index for index in candidates if parts[index] not in _COMMON] or candidates or [0]
+    return max(uncommon, key=lambda index: len(parts[index]))
 
 
 def _joined(word: str) -> str:
@@ -174,22 +266,20 @@ def _plain_tokens(phrase: str) -> tuple[str, ...]:
 
 def _tokens(text: str, lexicon: _Lexicon | None, stretched: bool) -> list[tuple[str, int, int]]:
     """Split normalised text into words, contractions expanded ("you're" → you, are), sentence ends as "."."""
-    tokens = []
-    for match in _TOKEN.finditer(text):
-        word, start, end = match.group(), match.start(), match.end()
-        if word == ",":
-            tokens.append((",", start, end))
-        elif not word[0].isalnum() and word[0] != "*":
-            tokens.append((".", start, end))
-        elif word in _SPOKEN:
-            tokens.extend((part, start, end) for part in _SPOKEN[word])
-        elif "'" in word:
-            tokens.extend((part, start, end) for part in _expand(word))
+    tokens = [(match[0], match.start(), match.end()) for match in _TOKEN.finditer(text.translate(_SENTENCE_ENDS))]
+    if not (stretched or "'" in text or "*" in text or _SPOKEN_WORD.search(text)):
+        return tokens
+    rewritten = []
+    append = rewritten.append
+    for token in tokens:
+        word = token[0]
+        if word in _SPOKEN or "'" in word:
+            rewritten.extend((part, token[1], token[2]) for part in _SPOKEN.get(word) or _expand(word))
         elif lexicon is not None and (stretched or "*" in word):
-            tokens.append((_restore(word, lexicon), start, end))
+            append((_restore(word, lexicon), token[1], token[2]))
         else:
-            tokens.append((word, start, end))
-    return tokens
+            append(token)
+    return rewritten
 
 
 def _expand(word: str) -> tuple[str, ...]:
@@ -213,11 +303,25 @@ def _restore(word: str, lexicon: _Lexicon) -> str:
     return lexicon.squeezed.get(_DOUBLE.sub(r"\1", word), word)
 
 
+def _join_coined(text: str, tokens: list) -> tuple[list, frozenset]:
+    """Make each coined compound one token ("turd-breath"), and return which are nouns and which adjectives."""
+    for match in _COINED.finditer(text):
+        start, end = match.span()
+        word = match.group().replace("-", "").replace(" ", "")
+        kind = "adjective" if match.group("adjective") else "strong"
+        inside = [i for i, token in enumerate(tokens) if start <= token[1] and token[2] <= end]
+        if inside:
+            tokens[inside[0]:inside[-1] + 1] = [(f"{kind}:{word}", start, end)]
+    return tokens, frozenset(word for word, _, _ in tokens if ":" in word)
+
+
 def _find(scan: _Scan, quoted: list[tuple[int, int]]) -> list[_Hit]:
     """Walk the words once, checking phrases where one may start and constructions around each insult word."""
     hits = []
-    phrases = scan.lexicon.phrases
-    for index, (word, start, _) in enumerate(scan.tokens):
+    phrases, triggers = scan.lexicon.phrases, scan.lexicon.triggers
+    for index, (word, _, _) in enumerate(scan.tokens):
+        if word not in triggers and word not in scan.coined:
+            continue
         if word in phrases:
             hits.extend(_phrase_hits(scan, index))
         kind = _insult_kind(word, scan.lexicon)
@@ -237,37 +341,105 @@ def _insult_kind(word: str, lexicon: _Lexicon) -> str:
         return "noun"
     if word in lexicon.adjectives:
         return "adjective"
-    return ""
+    return word.partition(":")[0] if ":" in word else ""
 
 
 def _phrase_hits(scan: _Scan, index: int) -> list[_Hit]:
-    """Return the lexicon phrases that start at this word, unless a subject or a negation comes just before."""
+    """Return the lexicon phrases around this key word, unless a subject or a negation comes just before one."""
     tokens = scan.tokens
-    if index and tokens[index - 1][0] in _NOT_IMPERATIVE:
-        return []
     hits = []
-    for parts, kind in scan.lexicon.phrases[tokens[index][0]]:
-        end = index + len(parts)
-        if tuple(word for word, _, _ in tokens[index:end]) == parts:
-            hits.append(_Hit(kind, tokens[index][1], tokens[end - 1][2]))
+    for parts, key, kind in scan.lexicon.phrases[tokens[index][0]]:
+        start = index - key
+        end = start + len(parts)
+        if start < 0 or (start and tokens[start - 1][0] in _NOT_IMPERATIVE and not _urged(tokens, start)):
+            continue
+        if tuple(word for word, _, _ in tokens[start:end]) == parts:
+            hits.append(_Hit(kind, tokens[start][1], tokens[end - 1][2]))
     return hits
+
+
+def _urged(tokens: list, start: int) -> bool:
+    """Say whether "you" before a phrase urges the reader ("why don't you shut up", "You shut up.")."""
+    before = tuple(word for word, _, _ in tokens[max(0, start - 3):start])
+    return before[-2:] == ("not", "you") or before[-1:] == ("you",) and (start == 1 or before[-2:-1] == (".",))
 
 
 def _aimed(scan: _Scan, index: int, kind: str) -> _Hit | None:
     """Decide whom an insult word is aimed at from the words before and after it."""
     tokens, lexicon = scan.tokens, scan.lexicon
     first = _compound_start(tokens, index, lexicon)
-    if first < 0 or not _names_a_person(tokens, index, kind, lexicon):
+    if kind == "adjective" and first == index:
+        you = _said_of_you(tokens, index)
+        if you >= 0:
+            return _Hit("direct", tokens[you][1], tokens[index][2])
+    if _your_body(tokens, index):
+        return _Hit("direct", tokens[index - 2][1], tokens[index][2])
+    if first < 0 or not (_names_a_person(tokens, index, kind, lexicon) or _body_insult(tokens, index, lexicon)):
         return None
     target = _target_before(scan, first, kind)
-    if target is None and _followed_by_you(tokens, index):
+    if target is None and _followed_by_you(tokens, _phrase_end(tokens, index, kind)):
         target = ("direct", tokens[first][1])
-    if target is None and kind != "adjective" and _addressed(tokens, first, index):
+    if target is None and (_fragment(tokens, first, _phrase_end(tokens, index, kind), kind, lexicon.adjectives)
+                           or kind != "adjective" and _addressed(tokens, first, index)):
         target = ("loose", tokens[first][1])
     if target is None:
         return _loose(tokens, first, index, kind)
     which, start = target
     return _Hit(which, min(start, tokens[first][1]), tokens[index][2])
+
+
+def _said_of_you(tokens: list, index: int) -> int:
+    """Find "you are", "are you", "you sound" or "your" (you're) before an insulting adjective said of the reader
+    ("you are too stupid to see it", "your just as dumb as"), and return where it starts, or -1."""
+    position = index - 1
+    while position >= 0 and index - position <= 5 and (
+            tokens[position][0] in _ADVERBS or tokens[position][0] in _FILLERS and tokens[position][0] != ","):
+        position -= 1
+    if position < 0 or any(word in _NEGATIONS for word, _, _ in tokens[position:index]):
+        return -1
+    word = tokens[position][0]
+    after = tokens[index + 1][0] if index + 1 < len(tokens) else "."
+    if word in _YOUR:
+        return position if after in _AFTER_PREDICATE and position + 1 == index else -1
+    if word not in _COPULAS or word in ("like", "'s", "is"):
+        return -1
+    subject = position
+    while subject >= 0 and tokens[subject][0] in _COPULAS:
+        subject -= 1
+    if subject >= 0 and tokens[subject][0] in _YOU:
+        return subject
+    following = tokens[position + 1][0] if position + 1 < len(tokens) else "."
+    return position if word in ("are", "were") and following in _YOU else -1
+
+
+def _fragment(tokens: list, first: int, end: int, kind: str, adjectives: frozenset) -> bool:
+    """Say whether an insult is a sentence of its own, of at most four words, naming a person: "Leftist fool.",
+    "Pathetic little boy!", "What a loser." (not "The fool.", nor "A joke." which may be a thing unless an insult describes it)."""
+    after = tokens[end + 1][0] if end + 1 < len(tokens) else "."
+    if after != ".":
+        return False
+    start = first
+    while start > 0 and tokens[start - 1][0] not in (".", ","):
+        start -= 1
+    if end - start >= 4:
+        return False
+    if any(word in _NOT_VOCATIVE for word, _, _ in tokens[start:first]):
+        return False
+    last = tokens[end][0]
+    if kind == "adjective":
+        return last in _PERSON_NOUNS and last not in ("thing", "lot", "bunch", "excuse")
+    singular = last[:-1] if last[-1:] == "s" else last
+    return last not in _ALSO_THINGS and singular not in _ALSO_THINGS or first > start and tokens[first - 1][0] in adjectives
+
+
+def _phrase_end(tokens: list, index: int, kind: str) -> int:
+    """Return the last word of an insulting adjective's noun phrase ("pathetic little man"), or the insult itself."""
+    if kind != "adjective":
+        return index
+    end = index
+    while end + 1 < len(tokens) and (tokens[end + 1][0] in _FILLERS or tokens[end + 1][0] in _PERSON_NOUNS):
+        end += 1
+    return end
 
 
 def _addressed(tokens: list, first: int, index: int) -> bool:
@@ -276,7 +448,20 @@ def _addressed(tokens: list, first: int, index: int) -> bool:
     while before >= 0 and tokens[before][0] in _FILLERS and tokens[before][0] not in (",", "a", "an", "the"):
         before -= 1
     after = tokens[index + 1][0] if index + 1 < len(tokens) else "."
+    if after == "." and before >= 0 and tokens[before][0] in _BEFORE_VOCATIVE and before == first - 1:
+        return tokens[index][0] not in _ALSO_THINGS
     return (before < 0 or tokens[before][0] in (".", ",")) and after in (".", ",")
+
+
+def _your_body(tokens: list, index: int) -> bool:
+    """Say whether the word is "your X ass" ("your hating ass", "yo fat ass"): the reader called by a body part."""
+    return (tokens[index][0] in _BODY and index > 1 and tokens[index - 2][0] in ("your", "ur", "yo", "yer", "yur")
+            and tokens[index - 1][0] not in _NOT_BODY_INSULT and tokens[index - 1][0] not in _PUNCTUATION)
+
+
+def _body_insult(tokens: list, index: int, lexicon: _Lexicon) -> bool:
+    """Say whether the word is "ass" after an insulting adjective ("your ignorant ass"), a person whatever follows."""
+    return tokens[index][0] in _BODY and index > 0 and tokens[index - 1][0] in lexicon.adjectives
 
 
 def _names_a_person(tokens: list, index: int, kind: str, lexicon: _Lexicon) -> bool:
@@ -328,9 +513,23 @@ def _target_before(scan: _Scan, first: int, kind: str):
         return _vocative(tokens, position, first, kind)
     if word in _YOUR:
         return _possessive(tokens, position, first, kind, article)
+    you = _you_before_aside(tokens, position, first) if kind != "adjective" and not article else -1
+    if you >= 0:
+        return ("direct", tokens[you][1])
     if word in _COPULAS or word in _ADVERBS:
         return _subject(scan, position, kind)
     return None
+
+
+def _you_before_aside(tokens: list, position: int, first: int) -> int:
+    """Find "you" one or two unknown words before a noun that ends the sentence ("you tedious old hack."), or -1."""
+    after = tokens[first + 1][0] if first + 1 < len(tokens) else "."
+    if after not in (".", ","):
+        return -1
+    for you in (position - 1, position - 2):
+        if you >= 0 and tokens[you][0] in _YOU and tokens[you + 1][0] not in _FILLERS:
+            return -1 if you and tokens[you - 1][0] in _AUXILIARY_VERBS else you
+    return -1
 
 
 def _article_before(tokens: list, first: int) -> int:
@@ -357,7 +556,9 @@ def _vocative(tokens: list, position: int, first: int, kind: str):
 def _possessive(tokens: list, position: int, first: int, kind: str, article: bool):
     """Accept "your a troll" and "your stupid" (you're), and "your stupid ass", not "your stupid comment"."""
     after = tokens[first + 1][0] if first + 1 < len(tokens) else "."
-    if article or (kind == "adjective" and position + 1 == first and after in (".", ",", "and", "or", "as")):
+    between = [word for word, _, _ in tokens[position + 1:first]]
+    if article or (kind == "adjective" and all(word in _ADVERBS or word in ("as", "too", "to") for word in between)
+                   and after in (".", ",", "and", "or", "as")):
         return ("direct", tokens[position][1])
     if kind != "adjective" and position + 1 < first and tokens[first][0] in ("ass", "self", "azz", "arse"):
         return ("direct", tokens[position][1])
@@ -377,7 +578,7 @@ def _subject(scan: _Scan, copula: int, kind: str):
     word, start, _ = tokens[position]
     if word in _YOU or word in scan.lexicon.targets or scan.origin[start] in scan.mentions:
         return ("direct", start)
-    if position and tokens[position - 1][0] in _REPORTING:
+    if word in _FIRST_PERSONS or word in _THINGS or (position and tokens[position - 1][0] in _REPORTING):
         return None
     if kind != "adjective" and (word in _THIRD_PERSONS or _capitalised(scan, start)):
         return ("third", start)
@@ -411,8 +612,10 @@ def _loose(tokens: list, first: int, index: int, kind: str) -> _Hit | None:
         return _Hit("loose", tokens[first][1], tokens[index][2])
     if kind == "noun" or (first and tokens[first - 1][0] in _OTHERS):
         return None
+    if kind == "adjective" and first and tokens[first - 1][0] in ("is", "'s", "was"):
+        return None  # said of something else ("you are right that the plan is idiotic")
     sentence = {word for word, _, _ in _sentence(tokens, index)}
-    if (sentence & _YOU or sentence & _YOUR or words <= 4) and not sentence & _NEGATIONS:
+    if (sentence & _YOU or sentence & _YOUR or (words <= 4 and kind == "strong")) and not sentence & _NEGATIONS:
         return _Hit("loose", tokens[first][1], tokens[index][2])
     return None
 

@@ -1,0 +1,1 @@
+"""Speed of the pipeline, the API, posting, the queue and the rescan, each beside its baseline in the same run."""

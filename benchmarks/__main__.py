@@ -1,0 +1,6 @@
+"""`python -m benchmarks [--quick] [--only SUITE...]`: see benchmarks/README.md."""
+import sys
+
+from benchmarks.run import main
+
+sys.exit(main())

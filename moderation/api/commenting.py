@@ -1,0 +1,69 @@
+"""Posting through the API: authors known by the caller's id, and Idempotency-Key so a retry never posts twice."""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from moderation.api.errors import field_error
+from moderation.db import db
+from moderation.models import ApiKey, Article, Comment, User
+from moderation.services.commenting import post_comment
+
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+
+
+def external_author(external_id: str, display_name: str) -> User:
+    """The author the caller calls `external_id`, created on first sight; the display name follows the caller's."""
+    author = db.session.scalar(select(User).where(User.external_id == external_id))
+    if author is None:
+        author = User(external_id=external_id, display_name=display_name, email=None, password_hash=None)
+        db.session.add(author)
+    elif author.display_name != display_name:
+        author.display_name = display_name
+    return author
+
+
+def _previous(stored_key: str | None) -> Comment | None:
+    if stored_key is None:
+        return None
+    return db.session.scalar(select(Comment).where(Comment.idempotency_key == stored_key))
+
+
+def _same_request(comment: Comment, article: Article, text: str, external_id: str) -> Comment:
+    """A replay must repeat the first request; a key reused for another comment is the caller's bug."""
+    if comment.article_id != article.id or comment.body != text or comment.author.external_id != external_id:
+        raise field_error(IDEMPOTENCY_HEADER, "This Idempotency-Key was already used for a different comment.")
+    return comment
+
+
+def post_once(
+    key: ApiKey,
+    article: Article,
+    text: str,
+    author_fields: dict,
+    parent: Comment | None,
+    idempotency_key: str | None,
+    *,
+    retry: bool = True,
+) -> tuple[Comment, bool]:
+    """Post and commit the comment, or return the one this Idempotency-Key already posted; True when new.
+
+    Two identical requests racing each other both pass the first lookup; the unique index on the key
+    lets one insert win, and the loser rolls back and returns the winner's comment. The same goes for
+    two first comments of a new author (unique external id): the retry finds the author.
+    """
+    stored_key = f"{key.id}:{idempotency_key}" if idempotency_key else None
+    external_id = author_fields["external_id"]
+    previous = _previous(stored_key)
+    if previous is not None:
+        return _same_request(previous, article, text, external_id), False
+    try:
+        author = external_author(external_id, author_fields["display_name"])
+        comment = post_comment(author, article, text, parent, via=f"api key {key.name}", idempotency_key=stored_key)
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        if not retry:
+            raise
+        return post_once(key, article, text, author_fields, parent, idempotency_key, retry=False)
+    return comment, True

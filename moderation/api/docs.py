@@ -1,0 +1,62 @@
+"""The OpenAPI document as JSON, and a plain page that reads it for people."""
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, jsonify, render_template
+
+from moderation.api.schema import openapi_document
+
+bp = Blueprint("api_docs", __name__)
+HTTP_METHODS = ("get", "post", "put", "patch", "delete")
+
+
+@bp.get("/api/v1/openapi.json")
+def openapi_json():
+    """The machine-readable description of the native API."""
+    return jsonify(openapi_document())
+
+
+@bp.get("/api/docs")
+def docs():
+    """The same document as a page: each operation, its parameters, body, answers and the schemas."""
+    document = openapi_document()
+    return render_template(
+        "api/docs.html",
+        document=document,
+        base=document["servers"][0]["url"],
+        operations=list(operations(document)),
+        schemas={name: json.dumps(schema, indent=2) for name, schema in document["components"]["schemas"].items()},
+    )
+
+
+def operations(document: dict):
+    """(method, path, operation, parameters) for every operation, in the document's order."""
+    for path, item in document["paths"].items():
+        shared = item.get("parameters", [])
+        for method in HTTP_METHODS:
+            if method in item:
+                operation = item[method]
+                parameters = [resolve(document, p) for p in shared + operation.get("parameters", [])]
+                yield method.upper(), path, operation, parameters
+
+
+def resolve(document: dict, node: dict) -> dict:
+    """Follow a local $ref ("#/components/...") to what it points at."""
+    ref = node.get("$ref")
+    if not ref:
+        return node
+    target = document
+    for part in ref.removeprefix("#/").split("/"):
+        target = target[part]
+    return target
+
+
+def schema_name(content: dict) -> str | None:
+    """The component a request or response body refers to."""
+    ref = content.get("application/json", {}).get("schema", {}).get("$ref", "")
+    return ref.rsplit("/", 1)[-1] or None
+
+
+bp.add_app_template_global(schema_name, "openapi_schema_name")
+bp.add_app_template_global(resolve, "openapi_resolve")

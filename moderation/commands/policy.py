@@ -1,0 +1,193 @@
+"""`moderate`, `evaluate`, `policy check` and `policy rescan`: the policy engine from the command line."""
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+from sqlalchemy import func, select
+
+from moderation.evaluation import CATEGORIES, better_profanity_check, evaluate as run_evaluation, read_rows
+from moderation.pipeline import moderate as moderate_text
+from moderation.pipeline.types import ModerationContext, Refused
+from moderation.policy import PolicyError, current_policy, load_policy
+
+policy_group = AppGroup("policy", help="Check a policy file, or re-run a policy over stored comments.")
+RESCAN_BATCH = 500
+
+
+@click.command("moderate")
+@click.argument("text", required=False)
+@click.option("--article", "slug", help="Judge relevance against this stored article.")
+@click.option("--jsonl", "jsonl", type=click.File("r", encoding="utf-8"),
+              help='JSON lines {"text", "article"?, "context"?}; "-" reads standard input.')
+def moderate_command(text: str | None, slug: str | None, jsonl) -> None:
+    """Print the verdict JSON for TEXT, or one verdict line per input line with --jsonl (streamed, in order)."""
+    if (text is None) == (jsonl is None):
+        raise click.UsageError("give either TEXT or --jsonl FILE")
+    policy = current_policy()
+    if text is not None:
+        try:
+            click.echo(json.dumps(moderate_text(text, _context(slug, None), policy).to_dict(), ensure_ascii=False))
+        except Refused as refused:
+            raise click.ClickException(f"refused ({refused.code}): {refused.message}") from None
+        return
+    articles: dict[str, ModerationContext] = {}
+    for number, line in enumerate(jsonl, 1):
+        if line.strip():
+            click.echo(json.dumps(_judge_line(line, number, slug, policy, articles), ensure_ascii=False))
+            sys.stdout.flush()
+
+
+def _judge_line(line: str, number: int, slug: str | None, policy, articles: dict) -> dict:
+    """One input line's verdict, or an error object in its place so output lines stay aligned with input."""
+    try:
+        item = json.loads(line)
+        key = (item.get("article") or slug, item.get("context"))
+        if key not in articles:
+            articles[key] = _context(*key)
+        return moderate_text(item["text"], articles[key], policy).to_dict()
+    except Refused as refused:
+        return {"error": refused.code, "message": refused.message, "line": number}
+    except (ValueError, KeyError, TypeError, click.ClickException) as error:
+        return {"error": "bad_input", "message": str(error), "line": number}
+
+
+def _context(slug: str | None, context_text: str | None) -> ModerationContext:
+    """The article a comment is judged against: a stored one by slug, or free text given with it."""
+    if slug:
+        from moderation.db import db
+        from moderation.models import Article
+
+        article = db.session.scalar(select(Article).where(Article.slug == slug))
+        if article is None:
+            raise click.ClickException(f"no article with slug {slug!r}")
+        return ModerationContext(article_title=article.title, article_text=article.body)
+    return ModerationContext(article_text=context_text or "")
+
+
+@click.command("evaluate")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--category", type=click.Choice(CATEGORIES), required=True)
+@click.option("--text-column", required=True)
+@click.option("--label-column", required=True)
+@click.option("--unescape", is_flag=True, help="Decode literal \\n and \\xNN escapes in the text (Kaggle insults).")
+@click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path), help="Write the full report here.")
+def evaluate_command(file: Path, category: str, text_column: str, label_column: str, unescape: bool, json_out) -> None:
+    """Precision, recall, F1, false-positive rate and worst misses on a labelled CSV/TSV/JSONL, beside better-profanity."""
+    rows = read_rows(file, text_column, label_column, unescape)
+    report = run_evaluation(rows, category, current_policy(), better_profanity_check())
+    click.echo(f"{file.name}: {report.rows} rows, category {category}")
+    click.echo(f"{'':18}{'precision':>10}{'recall':>10}{'F1':>10}{'FPR':>10}   confusion")
+    for name, figures in (("policy", report.ours), ("better-profanity", report.better_profanity)):
+        c = figures["confusion"]
+        click.echo(f"{name:18}{figures['precision']:>10.3f}{figures['recall']:>10.3f}{figures['f1']:>10.3f}"
+                   f"{figures['false_positive_rate']:>10.3f}   tp={c['tp']} fp={c['fp']} fn={c['fn']} tn={c['tn']}")
+    if report.span_f1 is not None:
+        click.echo(f"character-span F1 (policy): {report.span_f1:.3f}")
+    for kind, misses in report.worst_misses.items():
+        click.echo(f"worst {kind.replace('_', ' ')}:")
+        for miss in misses[:5]:
+            click.echo(f"  {miss['score']:.2f}  {miss['text'][:120]!r}")
+    if json_out:
+        json_out.write_text(json.dumps(report.to_dict(), indent=2, ensure_ascii=False), encoding="utf-8")
+
+
+@policy_group.command("check")
+@click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+def check_command(file: Path | None) -> None:
+    """Validate a policy file and its lexicons (the configured policy by default)."""
+    try:
+        policy = load_policy(file or current_app.config.get("POLICY_FILE"))
+    except PolicyError as error:
+        raise click.ClickException(str(error)) from None
+    words = sum(len(entries) for rule in policy.rules for entries in rule.lexicons.values())
+    click.echo(f"ok: {policy.path}: {policy.name} version {policy.version}, "
+               f"{len(policy.rules)} rules, {words} lexicon entries")
+    for rule in policy.rules:
+        click.echo(f"  {rule.id}: filter {rule.filter}, review at {rule.review_threshold}, "
+                   f"reject at {rule.reject_threshold}")
+
+
+@policy_group.command("rescan")
+@click.option("--dry-run", is_flag=True, help="Print what would change without changing anything.")
+@click.option("--policy", "policy_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Re-run this policy file instead of the configured one.")
+def rescan_command(dry_run: bool, policy_file: Path | None) -> None:
+    """Re-run a policy over stored comments whose status is still the machine's; human decisions are kept."""
+    from moderation.db import db
+    from moderation.models import Comment
+
+    try:
+        policy = load_policy(policy_file) if policy_file else current_policy()
+    except PolicyError as error:
+        raise click.ClickException(str(error)) from None
+    total = db.session.scalar(select(func.count(Comment.id))) or 0
+    changes: Counter = Counter()
+    query = select(Comment).order_by(Comment.id).execution_options(yield_per=RESCAN_BATCH)
+    with click.progressbar(db.session.scalars(query), length=total, label="rescanning", file=sys.stderr) as comments:
+        for comment in comments:
+            change = _rescan_one(comment, policy, dry_run)
+            if change:
+                changes[change[:2]] += 1
+                if dry_run:
+                    click.echo(f"comment {comment.id}: {change[0]} -> {change[1]}: {change[2]}")
+    if not dry_run:
+        db.session.commit()
+    verb = "would change" if dry_run else "changed"
+    summary = ", ".join(f"{count} {old} -> {new}" for (old, new), count in sorted(changes.items())) or "nothing"
+    click.echo(f"{verb}: {summary} (of {total} comments, policy {policy.name} {policy.version})")
+
+
+def _rescan_one(comment, policy, dry_run: bool) -> tuple[str, str, str] | None:
+    """Judge one stored comment again; returns (old status, new status, reasons) when its status would change."""
+    from moderation.audit import Actor, record
+    from moderation.models import CommentFlag
+    from moderation.services.commenting import STATUS_FOR_OUTCOME
+
+    if comment.status is not STATUS_FOR_OUTCOME.get(comment.verdict_outcome):
+        return None
+    context = ModerationContext(
+        article_title=comment.article.title,
+        article_text=comment.article.body,
+        parent_text=comment.parent.body if comment.parent is not None else None,
+        premoderate=comment.hold_reason == "premoderation",
+    )
+    try:
+        verdict = moderate_text(comment.body, context, policy)
+    except Refused:
+        return None
+    new_status = STATUS_FOR_OUTCOME[verdict.outcome]
+    reasons = "; ".join(reason["explanation"] for reason in verdict.reasons) or "no rule acted"
+    old_status = comment.status
+    if not dry_run:
+        result = verdict.to_dict()
+        comment.verdict, comment.verdict_outcome, comment.status = result, verdict.outcome, new_status
+        comment.max_score = verdict.max_score
+        comment.policy_name, comment.policy_version = policy.name, policy.version
+        comment.hold_reason = _hold_reason(verdict, context)
+        comment.flags[:] = [CommentFlag(category=f.category, score=f.result.score, action=f.action)
+                            for f in verdict.findings if f.action != "none"]
+        if new_status is not old_status:
+            record(Actor.rule(), "rescan", comment=comment, from_status=old_status.value, to_status=new_status.value,
+                   rule=verdict.reasons[0]["category"] if verdict.reasons else None, reason=reasons[:200],
+                   note=f"policy {policy.name} {policy.version}")
+    return (old_status.value, new_status.value, reasons) if new_status is not old_status else None
+
+
+def _hold_reason(verdict, context: ModerationContext) -> str | None:
+    """Why a held comment waits: a rule fired, or only pre-moderation holds it."""
+    if verdict.outcome != "review":
+        return None
+    return "rule" if any(f.action != "none" for f in verdict.findings) or not context.premoderate else "premoderation"
+
+
+def register(app: Flask) -> None:
+    """Add the commands to `flask --app moderation`."""
+    app.cli.add_command(moderate_command)
+    app.cli.add_command(evaluate_command)
+    app.cli.add_command(policy_group)

@@ -1,0 +1,121 @@
+"""The off-topic filter: spam signals with or without an article, and relevance to the article or the parent comment."""
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from moderation.pipeline.filters.off_topic import check
+from moderation.pipeline.normalise import normalise
+from moderation.pipeline.types import ModerationContext
+from moderation.policy import load_policy
+
+SEED = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "000_0c0a9be939460729.txt"
+RULE = load_policy().rule("off_topic")
+NO_CONTEXT = ModerationContext()
+TITLE, _, BODY = SEED.read_text(encoding="utf-8").partition("\n")
+ARTICLE = ModerationContext(article_title=TITLE, article_text=BODY.split("Read more Cuba stories")[0])
+
+
+def score(text: str, context: ModerationContext = NO_CONTEXT) -> float:
+    return check(normalise(text), context, RULE).score
+
+
+@pytest.mark.parametrize("text", [
+    "Check out my channel and subscribe!",
+    "Make money working from home: $500 a day, visit www.easy-cash.biz",
+    "Call 305-555-0123 for cheap loans",
+    "http://spam-site.example.com/offer?ref=123",
+    "asdfghjkl qwrtzp xcvbnm",
+    "Subscribe me please",
+    "Follow me on instagram @bigboss",
+])
+def test_spam_is_held_without_an_article(text):
+    assert score(text) >= RULE.review_threshold
+
+
+@pytest.mark.parametrize("text", [
+    "Check out my channel: http://youtube.com/mychannel and subscribe!",
+    "Earn $300 per day working from home, click here www.cash-now.biz",
+])
+def test_several_spam_signals_reject(text):
+    assert score(text) >= RULE.reject_threshold
+
+
+def test_the_same_text_posted_again_is_held():
+    text = "The talks will change nothing for the families waiting in Havana."
+    assert score(text) < RULE.review_threshold
+    assert score(text, ModerationContext(recent_texts=("the talks will change  nothing for the families waiting in havana.",))) >= RULE.review_threshold
+
+
+@pytest.mark.parametrize("text", [
+    "I subscribe to the print edition and read this story there.",
+    "Here is the State Department statement: https://www.state.gov/cuba-migration-talks, worth reading in full before judging.",
+    "See also https://www.miamiherald.com/news/nation-world/world/americas/cuba",
+    "THIS IS OUTRAGEOUS AND EVERYONE SHOULD KNOW ABOUT IT",
+    "Visas went from 14,362 to 29,927 in one year.",
+    "My daughter waited 3 years for her visa, it cost us $1,200 in fees.",
+    "Many people work from home now, so the commute argument is weak.",
+    "Agreed.",
+    "Well said.",
+    "Sad.",
+])
+def test_ordinary_comments_pass_without_an_article(text):
+    assert score(text) < RULE.review_threshold
+
+
+@pytest.mark.parametrize("text", [
+    "The embargo has failed for fifty years and only hurt ordinary families while the regime stays in power in Havana.",
+    "Alan Gross should be released immediately; holding an aid worker as a bargaining chip is shameful.",
+    "Why does Washington keep issuing visas while the Castro brothers jail dissidents? This makes no sense to me.",
+    "The wet foot dry foot policy encourages dangerous crossings on rafts and should be reconsidered by Congress.",
+    "My grandmother left the island in 1980 during Mariel and she still hopes to see a free Cuba someday.",
+    "Obama is weak on communist dictators and the Castro regime laughs at us while our citizens rot in prison.",
+    "Trade with Cuba would help Florida farmers and ports; lifting the embargo is long overdue for our economy.",
+    "What happens to the spies if the swap goes through?",
+    "Agreed.",
+    "Well said.",
+    "Sad.",
+])
+def test_comments_about_the_story_pass(text):
+    assert score(text, ARTICLE) < RULE.review_threshold
+
+
+def test_every_paragraph_of_the_seed_page_passes():
+    paragraphs = [p for p in SEED.read_text(encoding="utf-8").split("\n\n") if p.strip()]
+    assert paragraphs
+    for context in (NO_CONTEXT, ModerationContext(article_title=TITLE, article_text=BODY)):
+        assert [p for p in paragraphs if score(p, context) >= RULE.review_threshold] == []
+
+
+def test_a_long_comment_on_another_subject_is_held_but_never_rejected():
+    text = ("I made the most delicious lasagna last night with fresh basil, ricotta cheese "
+            "and homemade tomato sauce from my garden.")
+    assert score(text) == 0.0
+    assert RULE.review_threshold <= score(text, ARTICLE) < RULE.reject_threshold
+
+
+def test_a_reply_is_judged_against_its_parent_comment_too():
+    text = ("The Dolphins need a better offensive line if they want the playoffs, the quarterback keeps "
+            "getting sacked every weekend and the defense looks tired by the fourth quarter.")
+    parent = "Did anyone watch the Dolphins game? The quarterback was sacked five times and the playoffs look far away."
+    assert score(text, ARTICLE) >= RULE.review_threshold
+    assert score(text, dataclasses.replace(ARTICLE, parent_text=parent)) < RULE.review_threshold
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("😀 é check out my channel", "check out my channel"),
+    ("Cafe\u0301 deals: call 305-555-0123", "305-555-0123"),
+    ("👍🏽 visit www.spam-deals.biz", "www.spam-deals.biz"),
+])
+def test_spans_point_at_the_original_characters(text, expected):
+    result = check(normalise(text), NO_CONTEXT, RULE)
+    assert expected in [span.text for span in result.spans]
+    span = next(span for span in result.spans if span.text == expected)
+    assert text[span.start:span.end] == expected
+
+
+def test_explanation_names_the_signals():
+    result = check(normalise("Check out my channel: http://youtube.com/mychannel"), NO_CONTEXT, RULE)
+    assert "self-promotion" in result.explanation and "link to another site" in result.explanation

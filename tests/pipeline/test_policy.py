@@ -1,0 +1,114 @@
+"""The policy loader: the Miami Herald policy loads, and broken files fail naming the file, the rule and the field."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from flask import Flask
+
+from moderation.policy import (DEFAULT_POLICY_FILE, PolicyError, current_policy, init_app, load_policy,
+                               parse_lexicon, reload_policy)
+
+SEED = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "000_0c0a9be939460729.txt"
+
+
+@pytest.fixture
+def policy_copy(tmp_path):
+    """A writable copy of the real policy and its lexicons."""
+    shutil.copytree(DEFAULT_POLICY_FILE.parent, tmp_path / "policies")
+    return tmp_path / "policies" / DEFAULT_POLICY_FILE.name
+
+
+def edit(path: Path, old: str, new: str) -> Path:
+    content = path.read_text(encoding="utf-8")
+    assert old in content
+    path.write_text(content.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+def test_the_miami_herald_policy_loads_with_all_four_rules():
+    policy = load_policy()
+    assert [rule.id for rule in policy.rules] == ["profanity", "hate_speech", "personal_attack", "off_topic"]
+    assert policy.default_mode == "post"
+    assert policy.settings["public_figures"]["insult_action"] == "review"
+    assert all(0 <= rule.review_threshold <= rule.reject_threshold <= 1 for rule in policy.rules)
+    assert "fuck" in " ".join(policy.rule("profanity").lexicons["strong"])
+
+
+def test_the_policy_paragraph_is_the_pages_own_words():
+    page = SEED.read_text(encoding="utf-8")
+    assert load_policy().paragraph.startswith("The Miami Herald is pleased to provide")
+    assert load_policy().paragraph in page
+
+
+def test_version_changes_when_a_lexicon_changes(policy_copy):
+    before = load_policy(policy_copy).version
+    lexicon = policy_copy.parent / "lexicons" / "profanity-mild.txt"
+    lexicon.write_text(lexicon.read_text() + "frack\n")
+    assert load_policy(policy_copy).version != before
+    assert load_policy(policy_copy).version == load_policy(policy_copy).version
+
+
+@pytest.mark.parametrize("old, new, rule, field", [
+    ("review_threshold = 0.5\nreject_threshold = 0.85\nlexicons = { mild", "review_threshold = 1.5\nreject_threshold = 0.85\nlexicons = { mild", "profanity", "review_threshold"),
+    ('filter = "hate_speech"', 'filter = "hate_speach"', "hate_speech", "filter"),
+    ('category = "off_topic"', 'category = "offtopic"', "off_topic", "category"),
+    ('mild = "profanity-mild.txt"', 'mild = "missing.txt"', "profanity", "lexicons.mild"),
+    ('default_mode = "post"', 'default_mode = "sometimes"', None, "default_mode"),
+    ("max_length = 2000", "max_length = -1", None, "max_length"),
+])
+def test_errors_name_the_file_the_rule_and_the_field(policy_copy, old, new, rule, field):
+    with pytest.raises(PolicyError) as error:
+        load_policy(edit(policy_copy, old, new))
+    message = str(error.value)
+    assert str(policy_copy) in message
+    assert f"field {field!r}" in message
+    assert (f"rule {rule!r}" in message) if rule else ("rule" not in message.split(":")[1])
+
+
+def test_review_above_reject_is_refused(policy_copy):
+    with pytest.raises(PolicyError, match="reject_threshold"):
+        load_policy(edit(policy_copy, "review_threshold = 0.5\nreject_threshold = 0.85\nlexicons = { mild",
+                         "review_threshold = 0.5\nreject_threshold = 0.4\nlexicons = { mild"))
+
+
+def test_a_missing_rule_is_named(policy_copy):
+    content = policy_copy.read_text()
+    policy_copy.write_text(content.split("[rules.off_topic]")[0])
+    with pytest.raises(PolicyError, match="no rule for off_topic"):
+        load_policy(policy_copy)
+
+
+def test_toml_syntax_errors_give_the_line(policy_copy):
+    edit(policy_copy, 'name = "miami-herald"', 'name = "miami-herald')
+    with pytest.raises(PolicyError, match=r"not valid TOML.*line"):
+        load_policy(policy_copy)
+
+
+def test_a_missing_file_is_named(tmp_path):
+    with pytest.raises(PolicyError, match="nope.toml: cannot read"):
+        load_policy(tmp_path / "nope.toml")
+
+
+def test_lexicon_lines_allow_comments_and_blanks():
+    assert parse_lexicon("# heading\nShit  # common\n\n  bugger+\nshit\n") == ("shit", "bugger+")
+
+
+def test_init_app_loads_the_configured_policy_once(policy_copy):
+    app = Flask(__name__)
+    app.config["POLICY_FILE"] = str(policy_copy)
+    init_app(app)
+    with app.app_context():
+        assert current_policy() is app.extensions["policy"]
+        assert current_policy().path == str(policy_copy)
+
+
+def test_reload_keeps_the_old_policy_when_the_new_one_is_broken(policy_copy, tmp_path):
+    app = Flask(__name__)
+    init_app(app)
+    old = app.extensions["policy"]
+    with pytest.raises(PolicyError):
+        reload_policy(app, tmp_path / "missing.toml")
+    assert app.extensions["policy"] is old
+    assert reload_policy(app, policy_copy) is app.extensions["policy"] is not old
