@@ -117,8 +117,8 @@ def decode_cursor(cursor: str, sort: str) -> tuple:
         key, comment_id = data["k"]
         if data["s"] != sort:
             raise ValueError("the cursor belongs to another sort order")
-        if not isinstance(comment_id, int) or isinstance(comment_id, bool):
-            raise ValueError("bad id")
+        if not isinstance(comment_id, int) or isinstance(comment_id, bool) or not 0 < comment_id < 2**31:
+            raise ValueError("bad id")  # ids are 32-bit on PostgreSQL: a larger one would fail in the query
         if sort == "score":
             if not isinstance(key, (int, float)) or isinstance(key, bool):
                 raise ValueError("bad score")

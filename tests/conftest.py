@@ -8,11 +8,13 @@ import re
 import pytest
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
+from werkzeug.security import generate_password_hash
 
 from moderation import create_app
 from moderation.db import MIGRATIONS_DIR, db
 from moderation.extensions import limiter
 from moderation.models import Role, User
+from moderation.models import user as user_model
 from moderation.seed import seed_if_empty
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
@@ -39,6 +41,14 @@ def make_test_app(tmp_path_factory, **overrides):
     }
     config.update(overrides)
     return create_app(config)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(request, monkeypatch):
+    """Tests sign in a lot: a cheap hash keeps them fast; `real_password_hash` tests keep the real one."""
+    if request.node.get_closest_marker("real_password_hash") is None:
+        monkeypatch.setattr(user_model, "generate_password_hash",
+                            lambda password: generate_password_hash(password, method="pbkdf2:sha256:1000"))
 
 
 @pytest.fixture(scope="session")

@@ -31,6 +31,7 @@ from moderation.services.reporting import report_comment
 bp = Blueprint("public", __name__)
 HIDE_COOKIE = "hide_comments"
 HIDE_COOKIE_AGE = 10 * 365 * 24 * 3600
+MAX_ID_DIGITS = 18  # a longer number overflows the database's integer and is no comment's id anyway
 
 
 def comments_hidden() -> bool:
@@ -107,7 +108,7 @@ def post(slug: str):
 def _parent_for(raw_id: str | None) -> Comment | None:
     if not raw_id:
         return None
-    if not raw_id.isdigit():
+    if not (raw_id.isascii() and raw_id.isdigit() and len(raw_id) <= MAX_ID_DIGITS):
         abort(400, "The comment you replied to does not exist.")
     parent = db.session.get(Comment, int(raw_id))
     if parent is None or parent.status is not CommentStatus.PUBLISHED:

@@ -40,13 +40,19 @@ def must_premoderate(author: User, article: Article) -> bool:
     return False
 
 
-def build_context(author: User, article: Article, parent: Comment | None) -> ModerationContext:
-    recent = db.session.scalars(
+def build_context(
+    author: User, article: Article, parent: Comment | None, judged: Comment | None = None
+) -> ModerationContext:
+    """The article, the parent and the author's recent comments (not the one being judged: an edit is no repeat)."""
+    recent_query = (
         select(Comment.body)
         .where(Comment.author_id == author.id)
         .order_by(Comment.created_at.desc())
         .limit(RECENT_COMMENTS_FOR_CONTEXT)
-    ).all() if author.id is not None else []
+    )
+    if judged is not None and judged.id is not None:
+        recent_query = recent_query.where(Comment.id != judged.id)
+    recent = db.session.scalars(recent_query).all() if author.id is not None else []
     return ModerationContext(
         article_title=article.title,
         article_text=article.body,
@@ -90,7 +96,7 @@ def resubmit_comment(comment: Comment, body: str, author: User) -> Comment:
     comment.resubmitted = True
     comment.version += 1
     comment.flags.clear()
-    _apply_verdict(comment, build_context(author, comment.article, comment.parent))
+    _apply_verdict(comment, build_context(author, comment.article, comment.parent, judged=comment))
     db.session.flush()
     _log_outcome(comment, "resubmit", from_status=previous, note="edited by the author after the policy notice")
     return comment

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 
+from moderation.db import db
 from moderation.extensions import limiter
 from tests.api.conftest import bearer, make_key
 from tests.conftest import make_test_app
@@ -56,6 +57,8 @@ def limited(tmp_path_factory, _session_app, app):
     with limited_app.app_context():
         limiter.reset()
         yield limited_app
+        db.session.remove()
+        db.engine.dispose()
     limiter.init_app(_session_app)
 
 

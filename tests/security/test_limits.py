@@ -16,8 +16,8 @@ def assert_says_when_to_retry(response, what: bytes) -> None:
     assert what in response.data and b"try again in" in response.data
 
 
-def signed_in(app, user):
-    client = app.test_client()
+def signed_in(new_client, app, user):
+    client = new_client(app)
     client.post("/auth/login", data={"email": user.email, "password": PASSWORD})
     return client
 
@@ -66,23 +66,23 @@ def test_the_api_refuses_a_too_long_comment_naming_the_field(client, app):
     assert table_counts()["comments"] == 0
 
 
-def test_comments_per_author_per_minute(limited_app, monkeypatch):
+def test_comments_per_author_per_minute(limited_app, monkeypatch, new_client):
     monkeypatch.setitem(limited_app.config, "COMMENTS_PER_MINUTE", "2 per minute")
-    client = signed_in(limited_app, create_user("Fast Typist"))
+    client = signed_in(new_client, limited_app, create_user("Fast Typist"))
     for n in range(2):
         client.post(f"{ARTICLE_URL}/comments", data={"body": f"{CLEAN} ({n})"})
     refused = client.post(f"{ARTICLE_URL}/comments", data={"body": CLEAN})
     assert_says_when_to_retry(refused, b"Too many comments")
     assert table_counts()["comments"] == 2
-    other = signed_in(limited_app, create_user("Someone Else"))
+    other = signed_in(new_client, limited_app, create_user("Someone Else"))
     assert other.post(f"{ARTICLE_URL}/comments", data={"body": CLEAN}).status_code == 302  # per author
 
 
-def test_reports_per_reader_per_hour(limited_app, monkeypatch):
+def test_reports_per_reader_per_hour(limited_app, monkeypatch, new_client):
     monkeypatch.setitem(limited_app.config, "REPORTS_PER_HOUR", "2 per hour")
     author = create_user("Prolific Author")
     comments = [add_comment(author, f"{CLEAN} ({n})") for n in range(3)]
-    client = signed_in(limited_app, create_user("Eager Reporter"))
+    client = signed_in(new_client, limited_app, create_user("Eager Reporter"))
     for comment in comments[:2]:
         assert client.post(f"/comments/{comment.id}/report", data={"reason": "spam"}).status_code == 302
     refused = client.post(f"/comments/{comments[2].id}/report", data={"reason": "spam"})

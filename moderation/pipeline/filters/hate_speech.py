@@ -1,7 +1,8 @@
 """Flags attacks on people for who they are: slurs, and a named group called subhuman, threatened or
 excluded, or generalised as criminal or inferior (statements, negations and questions), discounted when the
 sentence condemns or reports it. Reads lexicons slurs_strong, slurs_mild, groups, dehumanising, violence,
-inferiority, condemnation and params *_score and condemned_factor."""
+inferiority, hostility, phrases, insults, abuse_strong, abuse_mild,
+condemnation and params *_score and condemned_factor."""
 from __future__ import annotations
 
 import bisect
@@ -14,6 +15,7 @@ from moderation.pipeline.normalise import NormalisedText
 from moderation.pipeline.types import FilterResult, ModerationContext
 
 _SENTENCE_END = re.compile(r"[.!?;\n]+")
+_NEGATED = re.compile(r"\b(?:not|never|no)\b|n't")
 # Small closed classes of English grammar, not policy: how a sentence says something of a group.
 DETERMINERS = frozenset("all the these those every them of some more most many any such so".split())
 INTENSIFIERS = frozenset("just simply really truly nothing but a an bunch lot race of like such so always "
@@ -71,7 +73,7 @@ def _lexicons(rule) -> _Lexicons:
         hostility=PhraseSet(lex["hostility"]),
         phrases=compile_lexicons({"phrase": lex["phrases"]}),
         abuse=compile_lexicons({"strong": lex["abuse_strong"], "mild": lex["abuse_mild"],
-                                "dehumanising": lex["dehumanising"], "inferiority": lex["inferiority"]}),
+                                "insult": lex["insults"]}),
         condemnation=PhraseSet(lex["condemnation"]),
     )
 
@@ -110,7 +112,7 @@ def _group_attacks(text: NormalisedText, lexicons: _Lexicons, params) -> list:
             attack = (attack[0], words[attack[1]][1], words[attack[2] - 1][2], attack[3])
         else:
             abuse = abuse if abuse is not None else [(hit.start, hit.end) for hit in lexicons.abuse.find(text)]
-            attack = _abuse_near(abuse, words, first, last, lo, hi, params)
+            attack = _abuse_near(abuse, text.text, words, first, last, lo, hi, params)
         if attack:
             score, start, end, kind = attack
             if lexicons.condemnation.find(tokens, lo, hi):
@@ -133,13 +135,15 @@ def _sentence_tokens(words, ends, first, last) -> tuple[int, int]:
     return lo, hi
 
 
-def _abuse_near(abuse, words, first, last, lo, hi, params):
+def _abuse_near(abuse, text, words, first, last, lo, hi, params):
     """Swearing close to a group mention within its sentence, as a character range from the group to the word."""
     low, high = words[lo][1], words[hi - 1][2]
     group_start, group_end = words[first][1], words[last - 1][2]
     reach = params["abuse_distance"]
     for start, end in abuse:
-        if low <= start < high and group_start - reach <= start and end <= group_end + reach:
+        between = text[group_end:start] if start >= group_end else text[end:group_start]
+        if low <= start < high and group_start - reach <= start and end <= group_end + reach \
+                and not _NEGATED.search(between):
             return params["abuse_score"], min(start, group_start), max(end, group_end), "abuse aimed at a group"
     return None
 

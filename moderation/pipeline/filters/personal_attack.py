@@ -50,6 +50,7 @@ _SLOW_WITS = (("half", "dim", "slow", "dull", "thick"), ("witted",))
 
 
 def _alternation(words: tuple[str, ...]) -> str:
+    """A regex alternation of plain words, longest first so that the longest spelling wins."""
     return "|".join(sorted(words, key=len, reverse=True))
 
 
@@ -414,7 +415,7 @@ def _said_of_you(tokens: list, index: int) -> int:
 
 def _fragment(tokens: list, first: int, end: int, kind: str, adjectives: frozenset) -> bool:
     """Say whether an insult is a sentence of its own, of at most four words, naming a person: "Leftist fool.",
-    "Pathetic little boy!", "What a loser." (not "The fool.", nor "A joke." which may be a thing unless an insult describes it)."""
+    "Pathetic little boy!", "What a loser." (not "The fool.", nor "A joke.", a thing unless an insult describes it)."""
     after = tokens[end + 1][0] if end + 1 < len(tokens) else "."
     if after != ".":
         return False
@@ -429,7 +430,9 @@ def _fragment(tokens: list, first: int, end: int, kind: str, adjectives: frozens
     if kind == "adjective":
         return last in _PERSON_NOUNS and last not in ("thing", "lot", "bunch", "excuse")
     singular = last[:-1] if last[-1:] == "s" else last
-    return last not in _ALSO_THINGS and singular not in _ALSO_THINGS or first > start and tokens[first - 1][0] in adjectives
+    if last not in _ALSO_THINGS and singular not in _ALSO_THINGS:
+        return True
+    return first > start and tokens[first - 1][0] in adjectives
 
 
 def _phrase_end(tokens: list, index: int, kind: str) -> int:
