@@ -3,14 +3,15 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, current_app, jsonify, render_template, request
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
-from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
+from flask import Flask, Response, current_app, g, jsonify, render_template, request
+from sqlalchemy.exc import DataError, DBAPIError, InterfaceError, OperationalError
+from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError, ServiceUnavailable
 
 from moderation.db import db
-from moderation.extensions import seconds_until_retry
+from moderation.extensions import login_manager, seconds_until_retry
 
 log = logging.getLogger(__name__)
+DATABASE_RETRY_SECONDS = 5
 JSON_PREFIXES = ("/api/", "/v1alpha1/", "/integrations/", "/$discovery/")
 
 
@@ -48,8 +49,21 @@ def handle_database_error(error: DBAPIError):
     """The database went away: roll back whatever was half done and tell the client to retry."""
     log.warning("database unavailable: %s", error)
     db.session.rollback()
+    g._login_user = login_manager.anonymous_user()  # the page must render without loading the account
     return handle_http_error(
-        ServiceUnavailable("The database is not reachable just now; nothing was saved. Please try again shortly.")
+        ServiceUnavailable(
+            "The database is not reachable just now; nothing was saved. Please try again in a few seconds.",
+            retry_after=DATABASE_RETRY_SECONDS,
+        )
+    )
+
+
+def handle_unstorable_value(error: DataError):
+    """A value the database refuses to store or compare (PostgreSQL and a NUL character): the client's input, not a fault."""
+    log.info("refused a value the database cannot take: %s", error.orig)
+    db.session.rollback()
+    return handle_http_error(
+        BadRequest("The request holds a value that cannot be stored, such as a NUL character; nothing was saved.")
     )
 
 
@@ -65,4 +79,5 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(OperationalError, handle_database_error)
     app.register_error_handler(InterfaceError, handle_database_error)
+    app.register_error_handler(DataError, handle_unstorable_value)
     app.register_error_handler(Exception, handle_unexpected)

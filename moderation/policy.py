@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,8 +67,8 @@ class Policy:
 
 
 def load_policy(path: str | Path | None = None) -> Policy:
-    """Read, validate and freeze a policy file (the Miami Herald policy when no path is given)."""
-    path = Path(path) if path else DEFAULT_POLICY_FILE
+    """Read, validate and freeze a policy file (else $POLICY_FILE, else the Miami Herald policy)."""
+    path = Path(path or os.environ.get("POLICY_FILE") or DEFAULT_POLICY_FILE)
     try:
         raw = path.read_bytes()
     except OSError as error:

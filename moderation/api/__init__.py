@@ -6,7 +6,7 @@ from flask_limiter.util import get_remote_address
 
 from moderation.api import coral, docs, native, perspective
 from moderation.api.auth import current_key
-from moderation.extensions import csrf, limiter
+from moderation.extensions import csrf, limit_message, limiter
 
 KEYED_BLUEPRINTS = (native.bp, perspective.bp)
 
@@ -21,15 +21,17 @@ def _key_or_address() -> str:
 _per_key = limiter.shared_limit(
     lambda: current_app.config["API_RATE_LIMIT_PER_KEY"], scope="api-key",
     key_func=_key_or_address, exempt_when=lambda: current_key() is None,
+    error_message=limit_message("requests with this API key"),
 )
 _per_address = limiter.shared_limit(
     lambda: current_app.config["API_RATE_LIMIT_PER_ADDRESS"], scope="api-address",
     exempt_when=lambda: current_key() is not None,
+    error_message=limit_message("requests from this address"),
 )
 for _blueprint in KEYED_BLUEPRINTS:
     _per_key(_blueprint)
     _per_address(_blueprint)
-limiter.limit(lambda: current_app.config["CORAL_RATE_LIMIT"])(coral.bp)
+limiter.limit(lambda: current_app.config["CORAL_RATE_LIMIT"], error_message=limit_message("requests from Coral"))(coral.bp)
 
 
 def init_app(app: Flask) -> None:

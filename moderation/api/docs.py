@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import json
+import re
 
 from flask import Blueprint, jsonify, render_template
+from markupsafe import Markup, escape
 
 from moderation.api.schema import openapi_document
 
@@ -58,5 +60,11 @@ def schema_name(content: dict) -> str | None:
     return ref.rsplit("/", 1)[-1] or None
 
 
+def inline_code(text: str) -> Markup:
+    """The document's `backticked` words as <code>, everything else escaped."""
+    return Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", str(escape(text))))
+
+
+bp.add_app_template_filter(inline_code, "inline_code")
 bp.add_app_template_global(schema_name, "openapi_schema_name")
 bp.add_app_template_global(resolve, "openapi_resolve")

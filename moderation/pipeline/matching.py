@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from moderation.pipeline.normalise import WORD, NormalisedText
 
-INFLECTIONS = ("", "s", "es", "ed", "er", "ers", "ing", "in", "y", "ies")
+INFLECTIONS = ("", "s", "ed", "er", "ers", "ing", "in", "y")
 _DOUBLE = re.compile(r"([a-z])\1")
 
 
@@ -37,36 +37,40 @@ class Matcher:
     masked: dict[str, str | None] = field(default_factory=dict)
 
     def find(self, text: NormalisedText, max_masked_share: float = 0.5) -> list[Hit]:
-        """Every lexicon word or phrase in `text`, leftmost first, the stronger tier winning an overlap."""
+        """Every lexicon word or phrase in `text`, leftmost first; a whole-word hit wins over a root or phrase."""
         hits: dict[int, Hit] = {}
-        rewritten = text.plain is not None and text.plain.text != text.text
-        exact = self.exact
-        masked = "*" in text.text or "ph" in text.text
-        words = text.words if rewritten or masked or not exact.keys().isdisjoint(text.vocabulary) else ()
-        for word, start, end in words:
-            tier = exact.get(word)
-            if tier is None and (rewritten or "*" in word or "ph" in word):
-                tier = self._variant(word, rewritten, max_masked_share)
-            if tier:
-                hits[start] = Hit(start, end, word, tier)
-            elif rewritten and _DOUBLE.search(word):
-                tier = self._affix_tier(squeeze(word))
-                if tier:
-                    hits[start] = Hit(start, end, word, tier)
-        for pattern, tier, places in self.affixes:
-            done = 0
-            for match in pattern.finditer(text.text):
-                if match.start() < done or not _placed(text.text, match, places[match.group()]):
-                    continue
-                start, end = _whole_word(text.text, match.start(), match.end())
-                done = end
-                if start not in hits:
-                    hits[start] = Hit(start, end, text.text[start:end], tier)
+        self._word_hits(text, max_masked_share, hits)
+        self._affix_hits(text.text, hits)
         for pattern, tier in self.phrases:
             for match in pattern.finditer(text.text):
                 if match.start() not in hits and _placed(text.text, match, "whole"):
                     hits[match.start()] = Hit(match.start(), match.end(), match.group(), tier)
         return [hits[start] for start in sorted(hits)]
+
+    def _word_hits(self, text: NormalisedText, max_masked_share: float, hits: dict[int, Hit]) -> None:
+        """Whole listed words, and their stretched, ph or masked spellings; skipped when no word can match."""
+        exact = self.exact
+        rewritten = text.plain is not None and text.plain.text != text.text
+        unusual = rewritten or "*" in text.text or "ph" in text.text
+        if not unusual and exact.keys().isdisjoint(text.vocabulary):
+            return
+        for word, start, end in text.words:
+            tier = exact.get(word)
+            if tier is None and ("*" in word or "ph" in word or (rewritten and _DOUBLE.search(word))):
+                tier = self._variant(word, rewritten, max_masked_share)
+            if tier:
+                hits[start] = Hit(start, end, word, tier)
+
+    def _affix_hits(self, text: str, hits: dict[int, Hit]) -> None:
+        """Whole words around a root found where its entry allows it (clusterfuck, motherfucking)."""
+        for pattern, tier, places in self.affixes:
+            done = 0
+            for match in pattern.finditer(text):
+                if match.start() < done or not _placed(text, match, places[match.group()]):
+                    continue
+                start, end = _whole_word(text, match.start(), match.end())
+                done = end
+                hits.setdefault(start, Hit(start, end, text[start:end], tier))
 
     def _affix_tier(self, word: str) -> str | None:
         """The tier of the first affix root inside one word."""
@@ -77,9 +81,9 @@ class Matcher:
         return None
 
     def _variant(self, word: str, rewritten: bool, max_masked_share: float) -> str | None:
-        """The tier of a stretched (fuuck), ph-for-f (phuck) or masked (f*ck) spelling of a listed word."""
+        """The tier of a stretched (fuuck, fuuckwit), ph-for-f (phuck) or masked (f*ck) spelling of a listed word."""
         if rewritten and _DOUBLE.search(word):
-            tier = self.squeezed.get(squeeze(word))
+            tier = self.squeezed.get(squeeze(word)) or self._affix_tier(squeeze(word))
             if tier:
                 return tier
         if "ph" in word:
@@ -166,8 +170,10 @@ def _split(entries: Iterable[str]) -> tuple[list[str], dict[str, str], list[str]
 def _inflect(stem: str) -> list[str]:
     """A stem with the regular English endings, doubling a final consonant where English does (twat -> twatted)."""
     forms = [stem + ending for ending in INFLECTIONS]
+    if re.search(r"(?:s|x|z|ch|sh)$", stem):
+        forms.append(stem + "es")
     if re.search(r"[^aeiou][aeiou][bdgkmnprt]$", stem):
-        forms += [stem + stem[-1] + ending for ending in INFLECTIONS[3:]]
+        forms += [stem + stem[-1] + ending for ending in INFLECTIONS[2:]]
     if stem.endswith("y"):
         forms.append(stem[:-1] + "ies")
     if stem.endswith("e"):
@@ -186,9 +192,10 @@ def _phrase_pattern(sequences: list[str]) -> re.Pattern:
 
 
 def _unmask(word: str, blob: dict[str, str], max_masked_share: float) -> str | None:
-    """Match a masked spelling against each tier's words, if the mask hides no more than its share."""
+    """Match a masked spelling against each tier's words, if the mask hides no more than its share and the
+    first letter shows (a leading * is markdown or an action, as in *goes)."""
     letters = len(word.replace("*", ""))
-    if letters < 2 or (len(word) - letters) / len(word) > max_masked_share:
+    if letters < 2 or word[0] == "*" or (len(word) - letters) / len(word) > max_masked_share:
         return None
     pattern = re.compile("^" + re.sub(r"\\\*(?:\\\*)*", lambda m: "[a-z]{1,%d}" % (len(m.group()) // 2 + 1),
                                       re.escape(word)) + "$", re.M)

@@ -1,8 +1,11 @@
 """Reader forms; Flask-WTF adds the CSRF token to each."""
 from __future__ import annotations
 
+import secrets
+
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, TextAreaField
+from wtforms import HiddenField, IntegerField, SelectField, TextAreaField
+from wtforms.widgets import HiddenInput
 from wtforms.validators import DataRequired, Length, Optional
 
 from moderation.policy import current_policy
@@ -13,6 +16,18 @@ NOTE_MAX = 500
 class CommentForm(FlaskForm):
     body = TextAreaField("Your comment", validators=[DataRequired(message="Write something first.")])
     parent_id = HiddenField(validators=[Optional()])
+    # One token per rendered form: the same form sent twice (a double click, a resent POST) posts once.
+    form_token = HiddenField(validators=[Optional(), Length(max=64)])
+
+
+class ResubmitForm(CommentForm):
+    """The one edit after the policy notice, carrying the version of the comment the author was shown."""
+
+    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+
+
+def new_form_token() -> str:
+    return secrets.token_urlsafe(16)
 
 
 class ReportForm(FlaskForm):

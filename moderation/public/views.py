@@ -23,12 +23,13 @@ from moderation.extensions import limit_message, limiter
 from moderation.models import Article, Comment, CommentStatus
 from moderation.pipeline.types import Refused
 from moderation.policy import current_policy
-from moderation.public.forms import CommentForm, ConfirmForm, ReportForm
+from moderation.public.forms import CommentForm, ConfirmForm, ReportForm, ResubmitForm, new_form_token
 from moderation.public.threads import comment_threads
 from moderation.services.commenting import post_comment, resubmit_comment
 from moderation.services.reporting import report_comment
 
 bp = Blueprint("public", __name__)
+bp.add_app_template_global(new_form_token)
 HIDE_COOKIE = "hide_comments"
 HIDE_COOKIE_AGE = 10 * 365 * 24 * 3600
 MAX_ID_DIGITS = 18  # a longer number overflows the database's integer and is no comment's id anyway
@@ -95,14 +96,35 @@ def post(slug: str):
                 flash(error, "error")
         return redirect(url_for("public.article", slug=slug, _anchor="comment-form"))
     parent = _parent_for(form.parent_id.data)
+    once = _once_key(form.form_token.data)
+    earlier = _posted_with(once)
+    if earlier is not None:
+        return _after_judgement(earlier)
     try:
-        comment = post_comment(current_user, story, form.body.data, parent)
+        comment = post_comment(current_user, story, form.body.data, parent, idempotency_key=once)
         db.session.commit()
     except Refused as refusal:
         db.session.rollback()
         flash(refusal.message, "error")
         return redirect(url_for("public.article", slug=slug, _anchor="comment-form"))
+    except IntegrityError:
+        db.session.rollback()  # the same form, sent twice at once: the other request stored it
+        earlier = _posted_with(once)
+        if earlier is None:
+            raise
+        return _after_judgement(earlier)
     return _after_judgement(comment)
+
+
+def _once_key(form_token: str | None) -> str | None:
+    """The form's one-time token as the comment's idempotency key, per author (API keys use "<key id>:...")."""
+    return f"form:{current_user.id}:{form_token}" if form_token else None
+
+
+def _posted_with(once_key: str | None) -> Comment | None:
+    if once_key is None:
+        return None
+    return db.session.scalar(select(Comment).where(Comment.idempotency_key == once_key))
 
 
 def _parent_for(raw_id: str | None) -> Comment | None:
@@ -131,7 +153,7 @@ def notice(comment_id: int):
     comment = get_comment_or_404(comment_id)
     if comment.author_id != current_user.id:
         abort(404)
-    form = CommentForm(body=comment.body)
+    form = ResubmitForm(body=comment.body, version=comment.version)
     return render_template("public/notice.html", comment=comment, policy=current_policy(), form=form)
 
 
@@ -142,12 +164,12 @@ def resubmit(comment_id: int):
     comment = get_comment_or_404(comment_id)
     if comment.author_id != current_user.id:
         abort(404)
-    form = CommentForm()
+    form = ResubmitForm()
     if not form.validate_on_submit():
         flash("Write something first.", "error")
         return redirect(url_for("public.notice", comment_id=comment_id))
     try:
-        resubmit_comment(comment, form.body.data, current_user)
+        resubmit_comment(comment, form.body.data, current_user, expected_version=form.version.data)
         db.session.commit()
     except Refused as refusal:
         db.session.rollback()

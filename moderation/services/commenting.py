@@ -1,7 +1,7 @@
 """Posting a comment: refuse what may not be posted, run the policy, store the verdict and log the outcome."""
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from moderation.audit import Actor, record
 from moderation.db import db
@@ -83,23 +83,39 @@ def post_comment(
     return comment
 
 
-def resubmit_comment(comment: Comment, body: str, author: User) -> Comment:
-    """The one edit a reader may make after being told which part of the policy the comment met."""
+def resubmit_comment(comment: Comment, body: str, author: User, expected_version: int | None = None) -> Comment:
+    """The one edit a reader may make after being told which part of the policy the comment met.
+
+    `expected_version` is the version the author was shown; a moderator's decision since then wins."""
     if comment.author_id != author.id:
         raise Refused("not_yours", "You can only edit your own comments.")
     if comment.resubmitted or comment.verdict_outcome == "publish":
         raise Refused("no_resubmit", "This comment can no longer be edited.")
     check_may_post(author, comment.article)
+    _claim_version(comment, comment.version if expected_version is None else expected_version)
     previous = comment.status.value
     comment.body = body
     comment.edited_at = utcnow()
     comment.resubmitted = True
-    comment.version += 1
     comment.flags.clear()
     _apply_verdict(comment, build_context(author, comment.article, comment.parent, judged=comment))
     db.session.flush()
     _log_outcome(comment, "resubmit", from_status=previous, note="edited by the author after the policy notice")
     return comment
+
+
+def _claim_version(comment: Comment, seen: int) -> None:
+    """UPDATE ... WHERE version = seen: a moderator's decision committed meanwhile makes it match no row, and
+    the row stays locked until our commit, so a decision racing this edit finds the version moved on."""
+    claimed = db.session.execute(
+        update(Comment)
+        .where(Comment.id == comment.id, Comment.version == seen)
+        .values(version=seen + 1)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != 1:
+        raise Refused("changed", "A moderator acted on this comment after you opened it, so your edit was not saved.")
+    comment.version = seen + 1
 
 
 def _apply_verdict(comment: Comment, context: ModerationContext) -> None:

@@ -76,6 +76,10 @@ def test_each_key_has_its_own_budget_across_endpoints(limited):
     assert refused.status_code == 429
     assert int(refused.headers["Retry-After"]) > 0
     assert refused.get_json()["error"]["code"] == "too_many_requests"
+    assert "try again in" in refused.get_json()["error"]["message"]
+    in_googles_shape = client.post("/v1alpha1/comments:analyze", json={"comment": {"text": "Fine."}}, headers=first)
+    assert in_googles_shape.status_code == 429 and "Retry-After" in in_googles_shape.headers
+    assert in_googles_shape.get_json()["error"]["status"] == "RESOURCE_EXHAUSTED"
     assert client.post("/api/v1/moderate", json={"text": "Fine."}, headers=second).status_code == 200
 
 
@@ -87,3 +91,19 @@ def test_requests_without_a_valid_key_are_limited_per_address(limited):
     other_address = client.get("/api/v1/articles", environ_base={"REMOTE_ADDR": "192.0.2.7"})
     assert other_address.status_code == 200
     assert client.post("/api/v1/moderate", json={"text": "x"}, headers=bearer("mk_guess")).status_code == 429
+
+
+def test_api_posts_need_no_csrf_token_when_forms_do(tmp_path_factory, _session_app, app):
+    """The API authenticates by key or signature, so the site's CSRF protection must not refuse it."""
+    protected = make_test_app(tmp_path_factory, WTF_CSRF_ENABLED=True,
+                              SQLALCHEMY_DATABASE_URI=_session_app.config["SQLALCHEMY_DATABASE_URI"])
+    with protected.app_context():
+        client = protected.test_client()
+        headers = bearer(make_key("csrf-free")[1])
+        assert client.post("/api/v1/moderate", json={"text": "Fine."}, headers=headers).status_code == 200
+        analyze = {"comment": {"text": "Fine."}, "requestedAttributes": {"TOXICITY": {}}}
+        assert client.post("/v1alpha1/comments:analyze", json=analyze, headers=headers).status_code == 200
+        assert client.post("/integrations/coral/moderate", data=b"{}").status_code == 401  # refused by signature, not CSRF
+        assert client.post("/auth/login", data={"email": "x@example.org", "password": "x"}).status_code == 400
+        db.session.remove()
+        db.engine.dispose()

@@ -149,6 +149,12 @@ def test_a_comment_of_exactly_20_kb_is_scored_even_beyond_the_posting_limit(clie
     assert response.status_code == 200
 
 
+def test_a_body_over_the_size_limit_is_413_in_googles_shape(client, secret):
+    response = analyze(client, secret, {"comment": {"text": "a" * (64 * 1024)}, "requestedAttributes": {"TOXICITY": {}}})
+    assert response.status_code == 413
+    assert response.get_json()["error"]["code"] == 413
+
+
 @pytest.mark.parametrize("query, status, google_status", [("", 401, "UNAUTHENTICATED"), ("?key=wrong", 401, "UNAUTHENTICATED")])
 def test_missing_or_wrong_keys_are_refused_in_googles_shape(client, query, status, google_status):
     response = client.post(f"{ANALYZE}{query}", json={"comment": {"text": "Fine."}, "requestedAttributes": {"TOXICITY": {}}})

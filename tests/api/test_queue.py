@@ -1,6 +1,9 @@
 """GET /api/v1/queue and POST /api/v1/comments/<id>/decision: the admin pages' rules, under the key's name."""
 from __future__ import annotations
 
+import base64
+import json
+
 import pytest
 
 from moderation.audit import Actor
@@ -99,9 +102,6 @@ def test_invalid_decisions_are_named(client, key_headers, held, body, field):
 
 
 def test_a_forged_queue_cursor_with_an_impossible_id_is_refused_not_a_server_error(client, key_headers):
-    import base64
-    import json
-
     forged = base64.urlsafe_b64encode(json.dumps({"s": "oldest", "k": ["2026-01-01T00:00:00+00:00", 2**40]}).encode()).decode()
     response = client.get(f"/api/v1/queue?cursor={forged}", headers=key_headers)
     assert response.status_code == 422

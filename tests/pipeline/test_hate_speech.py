@@ -46,6 +46,8 @@ def test_generalisations_and_mild_slurs_are_held(text):
     "Gay couples can now marry in Florida", "Muslims and Christians prayed together",
     "Women will die of heart disease more often than of cancer, the study says",
     "The migrants arrived on homemade rafts",
+    "Spicy food and a spiced rum", "Homo sapiens", "He was tardy again", "Sean Spicer spoke",
+    "Black people are being murdered at higher rates, the report says",
 ])
 def test_mentioning_a_group_or_condemning_hate_passes(text):
     assert score(text) < RULE.review_threshold

@@ -37,7 +37,7 @@ def test_mild_profanity_is_held_for_review(text):
     "hello there", "Dick Cheney was vice president", "Moby Dick is a novel", "a hell of a deal", "damn good question",
     "The police said the drunk driver tried to kill two people", "murder rates fell", "stupid policy",
     "gay marriage", "sex education", "medical pot", "summa cum laude", "class assignment", "assess the passes",
-    "a cocky rooster", "she pricked her finger", "the titer was high", "f***",
+    "a cocky rooster", "she pricked her finger", "the titer was high", "f***", "*goes to the store*",
 ])
 def test_clean_words_that_contain_or_resemble_profanity_pass(text):
     assert result(text).score == 0.0

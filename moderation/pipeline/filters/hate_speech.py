@@ -172,25 +172,27 @@ def _generalisation(tokens, first, last, lo, hi, before, lexicons: _Lexicons, pa
     verb = _skip(tokens, last, hi, REFLEXIVES)
     if verb < hi and tokens[verb] in COPULAS:
         start = verb + 1
-        hit = lexicons.violence.find(tokens, start, min(hi, start + 3))
-        if hit:
-            return params["violence_score"], first, hit[1], "call for violence or exclusion"
     elif opener in QUESTION_OPENERS or opener in CALLING:
         start = last
     else:
-        if last < hi and lexicons.dehumanising.match_at(tokens, last, hi):
-            return params["generalisation_score"], first, last + 1, "generalisation about a group"
-        for predicates in (lexicons.dehumanising, lexicons.inferiority):
-            epithet = predicates.ends_at(tokens, first, max(lo, first - 3))
-            if epithet is not None:
-                return params["generalisation_score"], epithet, last, "generalisation about a group"
-        return None
+        return _epithet(tokens, first, last, lo, hi, lexicons, params)
     stop = min(hi, start + GAP)
     for predicates, key, kind in ((lexicons.dehumanising, "dehumanising_score", "dehumanising language"),
                                   (lexicons.inferiority, "generalisation_score", "generalisation about a group")):
         hit = predicates.find(tokens, start, stop)
         if hit and (tokens[hit[0]] in NEGATIONS or NEGATIONS.isdisjoint(tokens[start:hit[0]])):
             return params[key], first, hit[1], kind
+    return None
+
+
+def _epithet(tokens, first, last, lo, hi, lexicons: _Lexicons, params):
+    """A group named with a slighting word beside it: "filthy Chinese", "religious cockroaches"."""
+    if last < hi and lexicons.dehumanising.match_at(tokens, last, hi):
+        return params["generalisation_score"], first, last + 1, "generalisation about a group"
+    for predicates in (lexicons.dehumanising, lexicons.inferiority):
+        start = predicates.ends_at(tokens, first, max(lo, first - 3))
+        if start is not None:
+            return params["generalisation_score"], start, last, "generalisation about a group"
     return None
 
 

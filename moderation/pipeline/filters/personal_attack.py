@@ -3,7 +3,8 @@
 Reads the rule's params `threat_score`, `insult_score`, `belittling_score`, `loose_score` and `public_figures`
 ("none", "review" or "reject": what an insult said of a third person, such as a politician, earns), and its
 lexicons `insults_strong`, `insults`, `insult_adjectives`, `threats`, `attack_phrases`, `belittling` and
-`conversation_targets`. Criticism of an argument or a policy aims no insult at a person, and passes.
+`conversation_targets`; compound insults coined on the spot ("turd-breath", "pea-brained") are recognised by their
+parts. Criticism of an argument or a policy aims no insult at a person, and passes.
 """
 from __future__ import annotations
 
@@ -113,7 +114,8 @@ _BEFORE_VOCATIVE = frozenset({"it", "up", "off", "out", "me", "us", "here", "the
                               "mate", "hey", "oh", "yes", "yeah", "no", "nope", "sorry", "thanks", "bye", "haha",
                               "lmao", "hi", "hello", "well", "right", "bud"})
 # Words before "ass" that make "your X ass" no insult of the reader.
-_NOT_BODY_INSULT = frozenset({"bad", "kick", "own", "whole", "up", "in", "on", "off", "out", "of", "and", "that", "this"})
+_NOT_BODY_INSULT = frozenset({"bad", "kick", "own", "whole", "up", "in", "on", "off", "out", "of", "and", "that",
+                              "this"})
 # Verbs before "you" that make it an object, not a vocative ("did you see the loser").
 _AUXILIARY_VERBS = frozenset({"do", "did", "does", "can", "could", "will", "would", "should", "have", "has", "had",
                               "are", "were", "thank", "see", "tell", "told", "know"})

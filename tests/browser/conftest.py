@@ -1,0 +1,121 @@
+"""Playwright driving Debian's chromium (no browser download) against the app served on a free port over
+a fresh SQLite file, with CSRF on as in production. Without /usr/bin/chromium the tests are skipped,
+except in CI (CI set), where that is a failure."""
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from werkzeug.serving import make_server
+
+from moderation.db import db
+from moderation.models import Article, Role
+from tests.conftest import create_user, make_test_app
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync",
+]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+WIDTHS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
+
+
+def pytest_collection_modifyitems(items):
+    if CHROMIUM.exists():
+        return
+    if os.environ.get("CI"):
+        raise pytest.UsageError(f"{CHROMIUM} is missing; .ci/run installs it with apt-get install -y chromium")
+    skip = pytest.mark.skip(reason=f"{CHROMIUM} is missing (apt-get install -y chromium); the browser tests need it")
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """A fresh site: its own SQLite file (seeded with the bundled story), CSRF on, served in a thread."""
+    instance = tmp_path_factory.mktemp("browser-site")
+    app = make_test_app(
+        tmp_path_factory,
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{instance / 'site.sqlite3'}",
+        WTF_CSRF_ENABLED=True,
+    )
+    with app.app_context():
+        create_user("Mo Derator", email="mo@example.org", role=Role.MODERATOR)
+        slug = db.session.scalar(select(Article.slug).order_by(Article.id))
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield {"app": app, "url": f"http://127.0.0.1:{server.server_port}", "article": f"/articles/{slug}"}
+    server.shutdown()
+    server.server_close()
+    with app.app_context():
+        db.engine.dispose()
+
+
+class Watched:
+    """A page that records what must never happen: a dialog opened by page script, a CSP violation, a JS error."""
+
+    def __init__(self, page):
+        self.page = page
+        self.dialogs: list[str] = []
+        self.errors: list[str] = []
+        self.missing: list[str] = []
+        page.on("dialog", self._dialog)
+        page.on("response", lambda response: response.status == 404 and self.missing.append(response.url))
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self.errors.append(str(error)))
+
+    def _console(self, message):
+        # A missing resource is reported by URL in `missing` (browsers ask for /favicon.ico on their own).
+        if message.type == "error" and "Failed to load resource" not in message.text:
+            self.errors.append(message.text)
+
+    def _dialog(self, dialog):
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def assert_nothing_ran(self):
+        assert self.page.evaluate("() => window.__xss") is None
+        assert self.dialogs == []
+        assert [e for e in self.errors if "Content Security Policy" in e or "Refused to" in e] == []
+        assert self.errors == []
+        assert [url for url in self.missing if not url.endswith("/favicon.ico")] == []
+
+
+@pytest.fixture
+def open_page(chromium, site):
+    """Open pages in fresh browser contexts (one per person), at a given width."""
+    contexts = []
+
+    def open_page(width: str = "desktop") -> Watched:
+        context = chromium.new_context(viewport=WIDTHS[width], base_url=site["url"])
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return Watched(context.new_page())
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def screenshot(page, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    print(f"screenshot: {path}")
+    return path
