@@ -133,8 +133,12 @@ def verdicts_for(texts: list[str]) -> list[tuple[str, dict, str, float]]:
     return judged
 
 
-def insert_comments(app, *, article_id: int, author_ids: list[int], judged, count: int, status: str) -> float:
-    """Store `count` comments with `status`, cycling through `judged` and the authors; seconds it took.
+STATUS_FOR_OUTCOME = {"publish": "published", "review": "pending", "reject": "rejected"}
+
+
+def insert_comments(app, *, article_id: int, author_ids: list[int], judged, count: int, status: str | None) -> float:
+    """Store `count` comments with `status` (None: the status their verdict gave, as if no one had decided them yet),
+    cycling through `judged` and the authors; seconds it took.
 
     PostgreSQL gets COPY, SQLite an executemany in batches: a million rows in well under a minute.
     """
@@ -145,10 +149,10 @@ def insert_comments(app, *, article_id: int, author_ids: list[int], judged, coun
                "max_score", "policy_name", "policy_version", "featured", "report_count", "resubmitted", "version")
     policy_version = app.extensions["policy"].version
     policy_name = app.extensions["policy"].name
-    hold = "rule" if status == "pending" else None
     start_time = datetime.now(timezone.utc) - timedelta(seconds=count)
     rows = (
-        (article_id, author, body, start_time + timedelta(seconds=i), status, hold, verdict_json, outcome, score,
+        (article_id, author, body, start_time + timedelta(seconds=i), status or STATUS_FOR_OUTCOME[outcome],
+         "rule" if (status or STATUS_FOR_OUTCOME[outcome]) == "pending" else None, verdict_json, outcome, score,
          policy_name, policy_version, False, 0, False, 1)
         for i, (author, (body, verdict_json, outcome, score)) in enumerate(
             zip(itertools.cycle(author_ids), itertools.islice(itertools.cycle(_serialised(judged)), count)))

@@ -55,7 +55,7 @@ def _rescan(count: int, samples: list[Sample], settings: Settings, database_name
     authors = database.create_authors(app, 200)
     judged = database.verdicts_for([s.text for s in samples])
     database.insert_comments(app, article_id=database.seed_article_id(app), author_ids=authors, judged=judged,
-                             count=count, status="published")
+                             count=count, status=None)  # machine-decided: the rescan judges every one
     with tempfile.TemporaryFile() as errors:
         started = time.perf_counter()
         process = subprocess.Popen([FLASK, "--app", "moderation", "policy", "rescan", "--dry-run"], cwd=REPO_ROOT,

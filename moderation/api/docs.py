@@ -7,7 +7,7 @@ import re
 from flask import Blueprint, jsonify, render_template
 from markupsafe import Markup, escape
 
-from moderation.api.schema import openapi_document
+from moderation.api.schema import openapi_document, operation_parameters, resolve
 
 bp = Blueprint("api_docs", __name__)
 HTTP_METHODS = ("get", "post", "put", "patch", "delete")
@@ -35,23 +35,9 @@ def docs():
 def operations(document: dict):
     """(method, path, operation, parameters) for every operation, in the document's order."""
     for path, item in document["paths"].items():
-        shared = item.get("parameters", [])
         for method in HTTP_METHODS:
             if method in item:
-                operation = item[method]
-                parameters = [resolve(document, p) for p in shared + operation.get("parameters", [])]
-                yield method.upper(), path, operation, parameters
-
-
-def resolve(document: dict, node: dict) -> dict:
-    """Follow a local $ref ("#/components/...") to what it points at."""
-    ref = node.get("$ref")
-    if not ref:
-        return node
-    target = document
-    for part in ref.removeprefix("#/").split("/"):
-        target = target[part]
-    return target
+                yield method.upper(), path, item[method], operation_parameters(path, item[method])
 
 
 def schema_name(content: dict) -> str | None:

@@ -9,7 +9,7 @@ from moderation.api.auth import current_key, require_scope
 from moderation.api.commenting import IDEMPOTENCY_HEADER, post_once
 from moderation.api.errors import ApiError, field_error, native_error
 from moderation.api.pagination import MAX_ID, bad_cursor, cursor_argument, page_arguments, page_limit, split_page
-from moderation.api.schema import json_body
+from moderation.api.schema import check_query_parameters, json_body
 from moderation.api.serializers import (
     article_json,
     decision_json,
@@ -27,6 +27,7 @@ from moderation.queue import ActionNotAllowed, StaleDecision, perform, queue_pag
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 bp.register_error_handler(HTTPException, native_error)
+bp.before_request(check_query_parameters)
 API_QUEUES = ("pending", "reported", "rejected")
 IDEMPOTENCY_KEY_MAX_LENGTH = 200
 # Refusals that are about a field of the request rather than the state of the article or author.

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from pathlib import Path
 
@@ -45,6 +46,37 @@ def json_body(component: str) -> dict:
         field, message = describe(error)
         raise field_error(field, message)
     return data
+
+
+def check_query_parameters() -> None:
+    """Refuse query parameters the document does not give the endpoint: a typo (?limt=5) should not pass unnoticed."""
+    if request.url_rule is None:
+        return
+    path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", request.url_rule.rule).removeprefix(openapi_document()["servers"][0]["url"])
+    operation = openapi_document()["paths"].get(path, {}).get(request.method.lower())
+    if operation is None:
+        return
+    known = {p["name"] for p in operation_parameters(path, operation) if p["in"] == "query"}
+    unknown = sorted(set(request.args) - known)
+    if unknown:
+        raise field_error(unknown[0], f"{unknown[0]} is not a query parameter of this endpoint.")
+
+
+def operation_parameters(path: str, operation: dict) -> list[dict]:
+    """The operation's parameters and its path's, with references followed."""
+    listed = openapi_document()["paths"][path].get("parameters", []) + operation.get("parameters", [])
+    return [resolve(parameter) for parameter in listed]
+
+
+def resolve(node: dict) -> dict:
+    """Follow a local $ref ("#/components/...") to what it points at."""
+    ref = node.get("$ref")
+    if not ref:
+        return node
+    target = openapi_document()
+    for part in ref.removeprefix("#/").split("/"):
+        target = target[part]
+    return target
 
 
 def describe(error: ValidationError) -> tuple[str, str]:

@@ -5,7 +5,7 @@ import importlib
 
 from flask import Flask
 
-COMMAND_MODULES = ("articles", "users", "api_keys")
+COMMAND_MODULES = ("articles", "users", "api_keys", "policy")
 
 
 def init_app(app: Flask) -> None:

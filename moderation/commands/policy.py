@@ -11,10 +11,14 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 
+from moderation.audit import Actor, record
+from moderation.db import db
 from moderation.evaluation import CATEGORIES, better_profanity_check, evaluate as run_evaluation, read_rows
 from moderation.pipeline import moderate as moderate_text
 from moderation.pipeline.types import ModerationContext, Refused
+from moderation.models import Article, Comment
 from moderation.policy import PolicyError, current_policy, load_policy
+from moderation.services.commenting import STATUS_FOR_OUTCOME, store_verdict
 
 policy_group = AppGroup("policy", help="Check a policy file, or re-run a policy over stored comments.")
 RESCAN_BATCH = 500
@@ -44,13 +48,18 @@ def moderate_command(text: str | None, slug: str | None, jsonl) -> None:
 
 
 def _judge_line(line: str, number: int, slug: str | None, policy, articles: dict) -> dict:
-    """One input line's verdict, or an error object in its place so output lines stay aligned with input."""
+    """One input line's verdict, or an error object in its place so output lines stay aligned with input;
+    stored articles are looked up once per slug, free-text contexts are not kept."""
     try:
         item = json.loads(line)
-        key = (item.get("article") or slug, item.get("context"))
-        if key not in articles:
-            articles[key] = _context(*key)
-        return moderate_text(item["text"], articles[key], policy).to_dict()
+        article = item.get("article") or slug
+        if item.get("context") is not None or not article:
+            context = ModerationContext(article_text=item.get("context") or "")
+        else:
+            if article not in articles:
+                articles[article] = _context(article, None)
+            context = articles[article]
+        return moderate_text(item["text"], context, policy).to_dict()
     except Refused as refused:
         return {"error": refused.code, "message": refused.message, "line": number}
     except (ValueError, KeyError, TypeError, click.ClickException) as error:
@@ -60,9 +69,6 @@ def _judge_line(line: str, number: int, slug: str | None, policy, articles: dict
 def _context(slug: str | None, context_text: str | None) -> ModerationContext:
     """The article a comment is judged against: a stored one by slug, or free text given with it."""
     if slug:
-        from moderation.db import db
-        from moderation.models import Article
-
         article = db.session.scalar(select(Article).where(Article.slug == slug))
         if article is None:
             raise click.ClickException(f"no article with slug {slug!r}")
@@ -119,8 +125,6 @@ def check_command(file: Path | None) -> None:
               help="Re-run this policy file instead of the configured one.")
 def rescan_command(dry_run: bool, policy_file: Path | None) -> None:
     """Re-run a policy over stored comments whose status is still the machine's; human decisions are kept."""
-    from moderation.db import db
-    from moderation.models import Comment
 
     try:
         policy = load_policy(policy_file) if policy_file else current_policy()
@@ -145,9 +149,6 @@ def rescan_command(dry_run: bool, policy_file: Path | None) -> None:
 
 def _rescan_one(comment, policy, dry_run: bool) -> tuple[str, str, str] | None:
     """Judge one stored comment again; returns (old status, new status, reasons) when its status would change."""
-    from moderation.audit import Actor, record
-    from moderation.models import CommentFlag
-    from moderation.services.commenting import STATUS_FOR_OUTCOME
 
     if comment.status is not STATUS_FOR_OUTCOME.get(comment.verdict_outcome):
         return None
@@ -165,25 +166,12 @@ def _rescan_one(comment, policy, dry_run: bool) -> tuple[str, str, str] | None:
     reasons = "; ".join(reason["explanation"] for reason in verdict.reasons) or "no rule acted"
     old_status = comment.status
     if not dry_run:
-        result = verdict.to_dict()
-        comment.verdict, comment.verdict_outcome, comment.status = result, verdict.outcome, new_status
-        comment.max_score = verdict.max_score
-        comment.policy_name, comment.policy_version = policy.name, policy.version
-        comment.hold_reason = _hold_reason(verdict, context)
-        comment.flags[:] = [CommentFlag(category=f.category, score=f.result.score, action=f.action)
-                            for f in verdict.findings if f.action != "none"]
+        store_verdict(comment, verdict, policy, context)
         if new_status is not old_status:
             record(Actor.rule(), "rescan", comment=comment, from_status=old_status.value, to_status=new_status.value,
                    rule=verdict.reasons[0]["category"] if verdict.reasons else None, reason=reasons[:200],
                    note=f"policy {policy.name} {policy.version}")
     return (old_status.value, new_status.value, reasons) if new_status is not old_status else None
-
-
-def _hold_reason(verdict, context: ModerationContext) -> str | None:
-    """Why a held comment waits: a rule fired, or only pre-moderation holds it."""
-    if verdict.outcome != "review":
-        return None
-    return "rule" if any(f.action != "none" for f in verdict.findings) or not context.premoderate else "premoderation"
 
 
 def register(app: Flask) -> None:

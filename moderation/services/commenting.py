@@ -9,7 +9,8 @@ from moderation.models import Article, Comment, CommentFlag, CommentStatus, Mode
 from moderation.pipeline import moderate
 from moderation.pipeline.types import ModerationContext, Refused
 from moderation.models._types import utcnow
-from moderation.policy import current_policy
+from moderation.pipeline.verdict import Verdict
+from moderation.policy import Policy, current_policy
 
 STATUS_FOR_OUTCOME = {
     "publish": CommentStatus.PUBLISHED,
@@ -97,7 +98,6 @@ def resubmit_comment(comment: Comment, body: str, author: User, expected_version
     comment.body = body
     comment.edited_at = utcnow()
     comment.resubmitted = True
-    comment.flags.clear()
     _apply_verdict(comment, build_context(author, comment.article, comment.parent, judged=comment))
     db.session.flush()
     _log_outcome(comment, "resubmit", from_status=previous, note="edited by the author after the policy notice")
@@ -120,24 +120,29 @@ def _claim_version(comment: Comment, seen: int) -> None:
 
 def _apply_verdict(comment: Comment, context: ModerationContext) -> None:
     policy = current_policy()
-    verdict = moderate(comment.body, context, policy)
-    result = verdict.to_dict()
-    comment.verdict = result
+    store_verdict(comment, moderate(comment.body, context, policy), policy, context)
+
+
+def store_verdict(comment: Comment, verdict: Verdict, policy: Policy, context: ModerationContext) -> None:
+    """Write a verdict onto a comment: status, why it waits, top score, the policy version and per-rule flags."""
+    comment.verdict = verdict.to_dict()
     comment.verdict_outcome = verdict.outcome
     comment.status = STATUS_FOR_OUTCOME[verdict.outcome]
-    comment.hold_reason = _hold_reason(verdict.outcome, result, context)
-    comment.max_score = max((c["score"] for c in result["categories"].values()), default=0.0)
-    comment.policy_name = policy.name
-    comment.policy_version = policy.version
-    for category, finding in result["categories"].items():
-        if finding["action"] != "none":
-            comment.flags.append(CommentFlag(category=category, score=finding["score"], action=finding["action"]))
+    comment.hold_reason = _hold_reason(verdict, context)
+    comment.max_score = verdict.max_score
+    comment.policy_name, comment.policy_version = policy.name, policy.version
+    comment.flags[:] = [
+        CommentFlag(category=f.category, score=f.result.score, action=f.action)
+        for f in verdict.findings
+        if f.action != "none"
+    ]
 
 
-def _hold_reason(outcome: str, result: dict, context: ModerationContext) -> str | None:
-    if outcome != "review":
+def _hold_reason(verdict: Verdict, context: ModerationContext) -> str | None:
+    """Why a held comment waits: a rule fired, or only pre-moderation holds it."""
+    if verdict.outcome != "review":
         return None
-    rule_hit = any(c["action"] != "none" for c in result["categories"].values())
+    rule_hit = any(f.action != "none" for f in verdict.findings)
     return "rule" if rule_hit or not context.premoderate else "premoderation"
 
 

@@ -202,3 +202,10 @@ def test_posting_to_an_unknown_article_is_404(client, key_headers):
     response = client.post("/api/v1/articles/nowhere/comments", json=new_comment(), headers=key_headers)
     assert response.status_code == 404
     assert count(Comment) == 0
+
+
+@pytest.mark.parametrize("url", ["/api/v1/articles?limt=5", f"{COMMENTS_URL}?page=2"])
+def test_unknown_query_parameters_are_named_not_ignored(client, url):
+    response = client.get(url)
+    assert response.status_code == 422
+    assert response.get_json()["error"]["field"] in ("limt", "page")

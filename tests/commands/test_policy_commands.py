@@ -42,11 +42,16 @@ def test_moderate_refuses_an_unknown_article(cli):
 
 
 def test_moderate_jsonl_writes_one_line_per_input_line_in_order(cli):
-    lines = [{"text": "Well said."}, {"text": ""}, {"text": "sh1t", "context": "migration talks"}]
+    slug = db.session.scalar(select(Article.slug))
+    lines = [{"text": "Well said."}, {"text": ""}, {"text": "sh1t", "context": "migration talks"},
+             {"text": "Will Gross come home after the Havana talks?", "article": slug},
+             {"text": "Fine.", "article": "no-such-story"}]
     stdin = "\n".join(json.dumps(line) for line in lines) + "\nnot json\n"
     result = cli.invoke(args=["moderate", "--jsonl", "-"], input=stdin)
     out = [json.loads(line) for line in result.output.splitlines()]
-    assert [o.get("verdict") or o.get("error") for o in out] == ["publish", "empty", "review", "bad_input"]
+    assert [o.get("verdict") or o.get("error") for o in out] == [
+        "publish", "empty", "review", "publish", "bad_input", "bad_input"]
+    assert out[-1]["line"] == 6
 
 
 def test_evaluate_reports_ours_beside_better_profanity(cli, tmp_path):

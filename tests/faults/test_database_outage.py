@@ -12,9 +12,10 @@ from sqlalchemy.engine import make_url
 from moderation.db import db
 from moderation.models import Comment, Decision
 from moderation.services import commenting
-from tests.conftest import PASSWORD, TEST_DATABASE_URL, make_test_app
+from tests.conftest import PASSWORD, TEST_DATABASE_URL, create_user, make_test_app
 from tests.faults.tcp_proxy import CuttableProxy
 from tests.public.helpers import ARTICLE_URL
+from tests.security.conftest import OwnUserClient
 
 ON_POSTGRES = bool(TEST_DATABASE_URL) and TEST_DATABASE_URL.startswith("postgresql")
 CLEAN = "I hope the Havana talks lead to safer, legal migration for Cuban families."
@@ -87,7 +88,8 @@ def test_postgres_going_away_mid_write_gives_503_keeps_nothing_half_written_and_
 @pytest.fixture
 def sqlite_app(tmp_path_factory):
     """An app on its own SQLite file whose connections wait 0.2 s, not 10, for a lock."""
-    sqlite_app = make_test_app(tmp_path_factory, SQLALCHEMY_DATABASE_URI=None)
+    path = tmp_path_factory.mktemp("locked") / "locked.sqlite3"
+    sqlite_app = make_test_app(tmp_path_factory, SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}")
     with sqlite_app.app_context():
         event.listen(db.engine, "connect", lambda connection, _: connection.execute("PRAGMA busy_timeout=200"))
         db.engine.dispose()
@@ -99,11 +101,9 @@ def sqlite_app(tmp_path_factory):
 @pytest.mark.skipif(ON_POSTGRES, reason="runs in the SQLite pass")
 def test_a_locked_sqlite_file_gives_503_and_the_service_recovers_when_the_lock_goes(sqlite_app):
     path = make_url(sqlite_app.config["SQLALCHEMY_DATABASE_URI"]).database
-    from tests.conftest import create_user
-
     with sqlite_app.app_context():
         reader = create_user("Ana Reader")
-        client = sqlite_app.test_client()
+        client = OwnUserClient(sqlite_app, sqlite_app.response_class)
         assert client.post("/auth/login", data={"email": reader.email, "password": PASSWORD}).status_code == 302
         assert post(client, f"{CLEAN} (before)").status_code == 302
 

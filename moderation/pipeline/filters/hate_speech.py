@@ -28,20 +28,20 @@ REFLEXIVES = frozenset("itself themselves all really always just".split())
 NEGATIONS = frozenset("not never no t nt isnt arent dont".split())
 SELF_NAMING = frozenset("i'm im am as we're we us proud a an".split())
 BEFORE, AFTER, GAP = 6, 10, 6
+SLUR_TIERS = ("strong", "mild")
+ABUSE_TIERS = ("abuse_strong", "abuse_mild", "insult")
 
 
 @dataclass(frozen=True, slots=True)
 class _Lexicons:
     """The rule's word lists compiled for word-by-word lookup."""
 
-    slurs: Matcher
+    words: Matcher
     groups: PhraseSet
     dehumanising: PhraseSet
     violence: PhraseSet
     inferiority: PhraseSet
     hostility: PhraseSet
-    phrases: Matcher
-    abuse: Matcher
     condemnation: PhraseSet
 
 
@@ -49,8 +49,10 @@ def check(text: NormalisedText, context: ModerationContext, rule) -> FilterResul
     """Score the gravest attack on a group found, with every finding as evidence."""
     lexicons = _lexicons(rule)
     params = rule.params
-    findings = _slurs(text, lexicons, params) + _group_attacks(text, lexicons, params)
-    findings += [(params["phrase_score"], hit.start, hit.end, "hateful slogan") for hit in lexicons.phrases.find(text)]
+    hits = lexicons.words.find(text)
+    abuse = [(hit.start, hit.end) for hit in hits if hit.tier in ABUSE_TIERS]
+    findings = _slurs(text, hits, params) + _group_attacks(text, abuse, lexicons, params)
+    findings += [(params["phrase_score"], hit.start, hit.end, "hateful slogan") for hit in hits if hit.tier == "phrase"]
     if not findings:
         return FilterResult()
     findings.sort(key=lambda finding: finding[1])
@@ -62,27 +64,29 @@ def check(text: NormalisedText, context: ModerationContext, rule) -> FilterResul
 
 @lru_cache(maxsize=16)
 def _lexicons(rule) -> _Lexicons:
-    """Compile the rule's lexicons once per policy (rules hash by identity)."""
+    """Compile the rule's lexicons once per policy (rules hash by identity); the word lists that are matched
+    anywhere in the comment share one matcher, so the comment is scanned once for all of them."""
     lex = rule.lexicons
     return _Lexicons(
-        slurs=compile_lexicons({"strong": lex["slurs_strong"], "mild": lex["slurs_mild"]}),
+        words=compile_lexicons({"strong": lex["slurs_strong"], "mild": lex["slurs_mild"], "phrase": lex["phrases"],
+                                "abuse_strong": lex["abuse_strong"], "abuse_mild": lex["abuse_mild"],
+                                "insult": lex["insults"]}),
         groups=PhraseSet(lex["groups"]),
         dehumanising=PhraseSet(lex["dehumanising"]),
         violence=PhraseSet(lex["violence"]),
         inferiority=PhraseSet(lex["inferiority"]),
         hostility=PhraseSet(lex["hostility"]),
-        phrases=compile_lexicons({"phrase": lex["phrases"]}),
-        abuse=compile_lexicons({"strong": lex["abuse_strong"], "mild": lex["abuse_mild"],
-                                "insult": lex["insults"]}),
         condemnation=PhraseSet(lex["condemnation"]),
     )
 
 
-def _slurs(text: NormalisedText, lexicons: _Lexicons, params) -> list:
+def _slurs(text: NormalisedText, hits, params) -> list:
     """Slurs, except a reclaimed mild one that writers use of themselves (as a dyke, I ...)."""
     found = []
     tokens = None
-    for hit in lexicons.slurs.find(text):
+    for hit in hits:
+        if hit.tier not in SLUR_TIERS:
+            continue
         if hit.tier == "mild":
             tokens = tokens or [w for w, _, _ in text.words]
             index = next((i for i, (_, s, _) in enumerate(text.words) if s == hit.start), 0)
@@ -92,18 +96,18 @@ def _slurs(text: NormalisedText, lexicons: _Lexicons, params) -> list:
     return found
 
 
-def _group_attacks(text: NormalisedText, lexicons: _Lexicons, params) -> list:
+def _group_attacks(text: NormalisedText, abuse, lexicons: _Lexicons, params) -> list:
     """For each group named, what its sentence says of it, discounted if the sentence condemns it."""
     if lexicons.groups.first.keys().isdisjoint(text.vocabulary):
         return []
     words = text.words
     tokens = [w for w, _, _ in words]
-    tokens = ["not" if w == "t" and i and tokens[i - 1].endswith("n") else w for i, w in enumerate(tokens)]
+    if "t" in text.vocabulary:
+        tokens = ["not" if w == "t" and i and tokens[i - 1].endswith("n") else w for i, w in enumerate(tokens)]
     mentions = lexicons.groups.find_all(tokens)
     if not mentions:
         return []
     ends = [m.end() for m in _SENTENCE_END.finditer(text.text)]
-    abuse = None
     found = []
     for first, last in mentions:
         lo, hi = _sentence_tokens(words, ends, first, last)
@@ -111,7 +115,6 @@ def _group_attacks(text: NormalisedText, lexicons: _Lexicons, params) -> list:
         if attack:
             attack = (attack[0], words[attack[1]][1], words[attack[2] - 1][2], attack[3])
         else:
-            abuse = abuse if abuse is not None else [(hit.start, hit.end) for hit in lexicons.abuse.find(text)]
             attack = _abuse_near(abuse, text.text, words, first, last, lo, hi, params)
         if attack:
             score, start, end, kind = attack
