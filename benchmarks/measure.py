@@ -84,6 +84,8 @@ def ratio_text(figure: Figure) -> str:
         return "–"
     if figure.higher_is_better:
         return f"{ratio:.0%} of it"
+    if figure.unit not in TIME_UNITS:
+        return f"{1 / ratio:.2f}× it"
     if ratio < 1:
         return f"{1 / ratio:,.1f}× slower"
     return f"{ratio:,.0f}× faster" if ratio >= 10 else f"{ratio:.1f}× faster"
@@ -93,6 +95,7 @@ def status_text(figure: Figure) -> str:
     return {True: "met", False: "MISSED", None: ""}[figure.met]
 
 
+TIME_UNITS = ("µs", "ms", "s")
 HEADER = ("suite", "figure", "median", "min–max", "baseline (same run)", "baseline median", "ratio", "target", "")
 
 

@@ -39,11 +39,13 @@ def run(samples: list[Sample], settings: Settings) -> list[Figure]:
     for length_class, texts in by_class.items():
         sampled = texts[:: max(1, len(texts) // settings.baseline_per_class)][: settings.baseline_per_class]
         ours = [time_each(product, texts) for _ in range(settings.repeats)]
+        # On a shared machine a wall-clock p99 also measures the other jobs that pre-empted us; CPU time does not.
+        ours_cpu = [time_each(product, texts, time.thread_time) for _ in range(settings.repeats)]
         theirs = {name: [time_each(check, sampled) for _ in range(settings.repeats)] for name, check in baselines.items()}
         totals["product"].append(_rate(ours))
         for name, runs in theirs.items():
             totals[name].append(_rate(runs))
-        figures += _class_figures(length_class, len(texts), len(sampled), ours, theirs)
+        figures += _class_figures(length_class, len(texts), len(sampled), ours, ours_cpu, theirs)
     figures.append(_throughput(totals, settings.repeats))
     figures += stage_figures(by_class["long"], context, policy, settings.repeats)
     figures += policy_load_figures(settings.repeats)
@@ -74,9 +76,8 @@ def compile_baseline_regex() -> re.Pattern:
     return re.compile(r"\b(?:" + "|".join(map(re.escape, words)) + r")\b", re.IGNORECASE)
 
 
-def time_each(check: Callable[[str], object], texts: list[str]) -> list[float]:
-    """Seconds each call took, in order."""
-    clock = time.perf_counter
+def time_each(check: Callable[[str], object], texts: list[str], clock=time.perf_counter) -> list[float]:
+    """Seconds each call took, in order (wall clock, or the thread's CPU time with clock=time.thread_time)."""
     elapsed = []
     for text in texts:
         start = clock()
@@ -90,7 +91,7 @@ def _rate(runs: list[list[float]]) -> float:
     return sum(len(r) for r in runs) / sum(sum(r) for r in runs)
 
 
-def _class_figures(length_class, count, sampled_count, ours, theirs) -> list[Figure]:
+def _class_figures(length_class, count, sampled_count, ours, ours_cpu, theirs) -> list[Figure]:
     target_chars = LENGTH_CLASSES[length_class][0]
     label = f"{length_class} (~{target_chars:,} chars)"
     profanity_runs = theirs["better-profanity contains_profanity"]
@@ -107,13 +108,16 @@ def _class_figures(length_class, count, sampled_count, ours, theirs) -> list[Fig
         "pipeline", f"{label} median", "µs", [percentile(r, 0.5) * US for r in ours],
         "word-list regex", [percentile(r, 0.5) * US for r in regex_runs],
     )
+    p99_cpu = Figure("pipeline", f"{label} p99, CPU time", "µs", [percentile(r, 0.99) * US for r in ours_cpu],
+                     note="no pre-emption by other jobs")
     if length_class == "typical":
         median.target = "≤150 µs and ≥300× faster"
         median.check(lambda f: f.median <= 150 and f.ratio >= 300)
     if length_class == "long":
-        p99.target = "≤2 ms"
-        p99.check(lambda f: f.median <= 2000)
-    return [median, p99, regex]
+        for figure in (p99, p99_cpu):
+            figure.target = "≤2 ms"
+            figure.check(lambda f: f.median <= 2000)
+    return [median, p99, p99_cpu, regex]
 
 
 def _throughput(totals: dict[str, list[float]], repeats: int) -> Figure:

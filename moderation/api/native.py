@@ -35,7 +35,8 @@ REFUSAL_FIELDS = {"empty": "text", "too_long": "text", "bad_parent": "parent_id"
 
 
 def get_article_or_404(slug: str) -> Article:
-    return db.session.scalar(select(Article).where(Article.slug == slug)) or abort(404, "No article with this slug.")
+    article = db.session.scalar(select(Article).where(Article.slug == slug)) if "\x00" not in slug else None
+    return article or abort(404, "No article with this slug.")
 
 
 def refusal_error(refusal: Refused) -> ApiError:

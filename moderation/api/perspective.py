@@ -108,6 +108,8 @@ def comment_text(data: dict) -> str:
         raise PerspectiveError("Unknown text type.")
     if not text.strip():
         raise PerspectiveError("Comment must be non-empty.", "COMMENT_EMPTY")
+    if "\x00" in text:
+        raise PerspectiveError("Comment text must not contain NUL characters.")
     if len(text.encode("utf-8")) > MAX_COMMENT_BYTES:
         raise PerspectiveError("Comment text too long.", "COMMENT_TOO_LONG")
     return text

@@ -45,7 +45,22 @@ def json_body(component: str) -> dict:
     if error is not None:
         field, message = describe(error)
         raise field_error(field, message)
+    nul_path = _path_to_nul(data, [])
+    if nul_path is not None:  # PostgreSQL cannot store it; refuse it the same way on every database
+        raise field_error(field_name(nul_path), f"{field_name(nul_path)} must not contain NUL characters.")
     return data
+
+
+def _path_to_nul(value, path: list) -> list | None:
+    """The path of the first string (value or key) holding a NUL character, or None."""
+    if isinstance(value, str):
+        return path if "\x00" in value else None
+    children = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, child in children:
+        found = [*path, key] if isinstance(key, str) and "\x00" in key else _path_to_nul(child, [*path, key])
+        if found is not None:
+            return found
+    return None
 
 
 def check_query_parameters() -> None:

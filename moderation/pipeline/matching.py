@@ -32,7 +32,7 @@ class Matcher:
     exact: dict[str, str]
     squeezed: dict[str, str]
     affixes: list[tuple[re.Pattern, str, dict[str, str]]]
-    phrases: list[tuple[re.Pattern, str]]
+    phrases: list[tuple[re.Pattern, str, frozenset[str] | None]]
     blob: dict[str, str]
     masked: dict[str, str | None] = field(default_factory=dict)
 
@@ -41,29 +41,37 @@ class Matcher:
         hits: dict[int, Hit] = {}
         self._word_hits(text, max_masked_share, hits)
         self._affix_hits(text.text, hits)
-        for pattern, tier in self.phrases:
+        for pattern, tier, keys in self.phrases:
+            if keys is not None and keys.isdisjoint(text.runs):
+                continue
             for match in pattern.finditer(text.text):
                 if match.start() not in hits and _placed(text.text, match, "whole"):
                     hits[match.start()] = Hit(match.start(), match.end(), match.group(), tier)
         return [hits[start] for start in sorted(hits)]
 
     def _word_hits(self, text: NormalisedText, max_masked_share: float, hits: dict[int, Hit]) -> None:
-        """Whole listed words, and their stretched, ph or masked spellings; skipped when no word can match."""
+        """Whole listed words, and their stretched, ph or masked spellings; the comment's distinct words are
+        screened as sets first, so that only the words that may match are looked at one by one."""
         exact = self.exact
         rewritten = text.plain is not None and text.plain.text != text.text
-        unusual = rewritten or "*" in text.text or "ph" in text.text
-        if not unusual and exact.keys().isdisjoint(text.vocabulary):
+        listed = exact.keys() & text.vocabulary
+        variants = _variant_spellings(text, rewritten) - listed
+        if not listed and not variants:
             return
         for word, start, end in text.words:
-            tier = exact.get(word)
-            if tier is None and ("*" in word or "ph" in word or (rewritten and _DOUBLE.search(word))):
+            if word in listed:
+                hits[start] = Hit(start, end, word, exact[word])
+            elif word in variants:
                 tier = self._variant(word, rewritten, max_masked_share)
-            if tier:
-                hits[start] = Hit(start, end, word, tier)
+                if tier:
+                    hits[start] = Hit(start, end, word, tier)
 
     def _affix_hits(self, text: str, hits: dict[int, Hit]) -> None:
-        """Whole words around a root found where its entry allows it (clusterfuck, motherfucking)."""
+        """Whole words around a root found where its entry allows it (clusterfuck, motherfucking); a substring
+        test per root skips the regex on the many comments that hold none."""
         for pattern, tier, places in self.affixes:
+            if not any(root in text for root in places):
+                continue
             done = 0
             for match in pattern.finditer(text):
                 if match.start() < done or not _placed(text, match, places[match.group()]):
@@ -116,11 +124,19 @@ def compile_lexicons(tiers: Mapping[str, Iterable[str]]) -> Matcher:
             alternation = "|".join(re.escape(root) for root in sorted(roots, key=len, reverse=True))
             affixes.append((re.compile(alternation), tier, roots))
         if sequences:
-            phrases.append((_phrase_pattern(sequences), tier))
+            phrases.append((_phrase_pattern(sequences), tier, _phrase_keys(sequences)))
     squeezed: dict[str, str] = {}
     for word, tier in exact.items():
         squeezed.setdefault(squeeze(word), tier)
     return Matcher(exact, squeezed, affixes, phrases, blob)
+
+
+def _variant_spellings(text: NormalisedText, rewritten: bool) -> frozenset[str]:
+    """The distinct words that may be a listed word spelled otherwise: masked, ph for f, or stretched."""
+    if not rewritten and "*" not in text.text and "ph" not in text.text:
+        return frozenset()
+    return frozenset(word for word in text.vocabulary
+                     if "*" in word or "ph" in word or (rewritten and _DOUBLE.search(word)))
 
 
 def _placed(text: str, match: re.Match, place: str) -> bool:
@@ -179,6 +195,19 @@ def _inflect(stem: str) -> list[str]:
     if stem.endswith("e"):
         forms += [stem + "d", stem + "r", stem + "rs", stem[:-1] + "ing"]
     return forms
+
+
+def _phrase_keys(sequences: list[str]) -> frozenset[str] | None:
+    """One word of each phrase that a match must show as a whole run of letters (NormalisedText.runs), so that
+    the phrase regex runs only on comments that hold one; None when a phrase has no such word."""
+    keys = set()
+    for sequence in sequences:
+        words = sequence.rstrip("+").split()
+        fixed = [word for word in (words[:-1] if sequence.endswith("+") else words) if word.isalnum()]
+        if not fixed:
+            return None
+        keys.add(max(fixed, key=len))
+    return frozenset(keys)
 
 
 def _phrase_pattern(sequences: list[str]) -> re.Pattern:

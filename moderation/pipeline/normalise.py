@@ -20,6 +20,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import accumulate
 
 from moderation.pipeline.types import Span
 
@@ -49,6 +50,8 @@ _NUMBER_WORD = re.compile(r"\d+(?:st|nd|rd|th|s|k|m|bn|am|pm|ish|x|d|mm|cm|km|kg
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i", "#": "h", "|": "l"})
 _TOKEN_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789@$!#|*")
 WORD = re.compile(r"\**[^\W_][\w*]*")
+_WORD_SPLIT = re.compile(f"({WORD.pattern})")
+_RUN_BREAKS = str.maketrans("*_", "  ")
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +78,7 @@ class NormalisedText:
         """(word, start, end) in normalised coordinates, computed once because every filter asks."""
         words = self._cache.get("words")
         if words is None:
-            words = self._cache["words"] = tuple((m.group(), m.start(), m.end()) for m in WORD.finditer(self.text))
+            words = self._cache["words"] = self._tokenise()
         return words
 
     @property
@@ -83,8 +86,29 @@ class NormalisedText:
         """The distinct words, for set lookups that skip a comment with none of a list's words."""
         vocabulary = self._cache.get("vocabulary")
         if vocabulary is None:
-            vocabulary = self._cache["vocabulary"] = frozenset(WORD.findall(self.text))
+            self.words
+            vocabulary = self._cache["vocabulary"]
         return vocabulary
+
+    @property
+    def runs(self) -> frozenset[str]:
+        """The distinct runs of letters and digits (words split at * and _): what a phrase's words must be."""
+        runs = self._cache.get("runs")
+        if runs is None:
+            runs = self.vocabulary
+            if "*" in self.text or "_" in self.text:
+                runs = frozenset(" ".join(runs).translate(_RUN_BREAKS).split())
+            self._cache["runs"] = runs
+        return runs
+
+    def _tokenise(self) -> tuple[tuple[str, int, int], ...]:
+        """Words and vocabulary in one regex pass: splitting keeps the words at odd indexes, and the running sum
+        of the pieces' lengths gives their offsets, without a Python step per word."""
+        pieces = _WORD_SPLIT.split(self.text)
+        offsets = list(accumulate(map(len, pieces), initial=0))
+        words = pieces[1::2]
+        self._cache["vocabulary"] = frozenset(words)
+        return tuple(zip(words, offsets[1::2], offsets[2::2]))
 
 
 def normalise(text: str) -> NormalisedText:

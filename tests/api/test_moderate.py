@@ -78,3 +78,10 @@ def test_a_batch_of_exactly_one_hundred_is_accepted(client, key_headers):
     response = client.post("/api/v1/moderate/batch", json={"items": [{"text": "Fine."}] * 100}, headers=key_headers)
     assert response.status_code == 200
     assert len(response.get_json()["results"]) == 100
+
+
+def test_a_nul_character_is_named_wherever_it_is(client, key_headers):
+    response = client.post("/api/v1/moderate/batch", json={"items": [{"text": "Fine."}, {"text": "Fine.", "article": "a\x00"}]},
+                           headers=key_headers)
+    assert response.status_code == 422
+    assert response.get_json()["error"]["field"] == "items[1].article"

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from moderation.db import db
-from moderation.models import Article, Comment, CommentStatus, User
+from moderation.models import Article, Comment, User
 from moderation.services.commenting import post_comment
 from tests.conftest import PASSWORD, create_user
 from tests.security.xss import NAME_PAYLOADS, PAYLOADS

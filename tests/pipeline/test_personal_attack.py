@@ -140,8 +140,54 @@ def test_every_paragraph_of_the_seed_article_passes():
     assert [p for p in paragraphs if score(p) >= RULE.review_threshold] == []
 
 
+@pytest.mark.parametrize("text", [
+    "Obama is an idiot.",
+    "I think he is such a slovenly fool.",
+    "Liberals are so stupid.",
+    "Conservatives are idiots and always will be.",
+    "Trump supporters are morons.",
+    "What a moron.",
+    "Idiots.",
+    "These clowns are running the city into the ground.",
+    "Only stupid people believe that.",
+    "Ignorant fools, all of them.",
+    "The senator is a hypocrite and a coward.",
+    "They are too stupid to vote.",
+    "Anyone dumb enough to believe that deserves what he gets.",
+    "His stupidity knows no bounds.",
+    "The stupidity of these voters is astonishing.",
+    "The council is a bunch of losers.",
+    "Fools would walk right up to the edge.",
+])
+def test_insults_of_people_outside_the_conversation_are_held_for_review(text):
+    assert score(text) == pytest.approx(RULE.params["third_person_score"])
+    assert RULE.review_threshold <= score(text) < RULE.reject_threshold
+
+
+@pytest.mark.parametrize("text", [
+    "That is a stupid policy.",
+    "The plan is idiotic.",
+    "What a ridiculous claim.",
+    "It's a stupid question.",
+    "Power is an ugly business.",
+    "The stupidity of this policy is plain.",
+    "Sheer stupidity.",
+    "He is not an idiot.",
+    "She called him a liar in the debate.",
+    "I was a fool to trust them.",
+    "I feel like an idiot for missing the deadline.",
+    "Don't let them fool you.",
+    "It was a knee-jerk reaction.",
+    "The president used the bully pulpit.",
+    "The dog ran across the street.",
+    "Voters were fooled by the ads.",
+])
+def test_insulting_words_said_of_ideas_things_or_oneself_pass(text):
+    assert score(text) < RULE.review_threshold
+
+
 def test_insulting_a_public_figure_follows_the_policy_setting():
-    assert score("Obama is an idiot.") == pytest.approx(RULE.review_threshold)
+    assert score("Obama is an idiot.") == pytest.approx(RULE.params["third_person_score"])
     lenient = dataclasses.replace(RULE, params={**RULE.params, "public_figures": "none"})
     assert score("Obama is an idiot.", lenient) == 0.0
     strict = dataclasses.replace(RULE, params={**RULE.params, "public_figures": "reject"})
@@ -149,20 +195,21 @@ def test_insulting_a_public_figure_follows_the_policy_setting():
 
 
 @pytest.mark.parametrize("text, expected", [
-    ("😀 é you idiot!", "you idiot"),
-    ("Cafe\u0301 owner: you're a moron", "you're a moron"),
-    ("👍🏽 I know where you live", "I know where you live"),
-    ("ok, you're an іdiot", "you're an іdiot"),
-    ("👍🏽 é, you turd-breath!", "you turd-breath"),
-    ("Cafe\u0301: your hating ass", "your hating ass"),
+    ("😀 é you idiot!", ["idiot"]),
+    ("Cafe\u0301 owner: you're a moron", ["moron"]),
+    ("👍🏽 I know where you live", ["I know where you live"]),
+    ("ok, you're an іdiot", ["іdiot"]),
+    ("👍🏽 é, you turd-breath!", ["turd-breath"]),
+    ("Cafe\u0301: your hating ass", ["hating ass"]),
+    ("😀 These ignorant fools again.", ["ignorant fools"]),
+    ("e\u0301 You idiot, these stupid people are idiots too.", ["idiot", "stupid", "idiots"]),
 ])
-def test_spans_point_at_the_original_characters(text, expected):
-    result = check(normalise(text), NO_CONTEXT, RULE)
-    assert [span.text for span in result.spans] == [expected]
-    span = result.spans[0]
-    assert text[span.start:span.end] == expected
+def test_spans_mark_the_insulting_words_as_written(text, expected):
+    spans = check(normalise(text), NO_CONTEXT, RULE).spans
+    assert [span.text for span in spans] == expected
+    assert [text[span.start:span.end] for span in spans] == expected
 
 
 def test_explanation_names_the_finding_and_the_words():
     result = check(normalise("You're a moron."), NO_CONTEXT, RULE)
-    assert "insult" in result.explanation and "You're a moron" in result.explanation
+    assert "insult" in result.explanation and "moron" in result.explanation

@@ -18,7 +18,7 @@ def result(text: str):
 @pytest.mark.parametrize("text", [
     "fuck this", "What the fuck", "motherfuckers", "clusterfuck", "fucking hell", "you cunt",
     "f u c k", "f.u.c.k", "f-u-c-k", "fuuuuck", "f*ck", "f**k", "ph*ck", "phuck", "ｆｕｃｋ", "fu\u200bck",
-    "fück", "f&uuml;ck", "F U C K",
+    "fück", "f&uuml;ck", "F U C K", "fuk you", "motherfukin", "fukin hell",
 ])
 def test_strong_profanity_reaches_reject(text):
     assert result(text).score >= RULE.reject_threshold
@@ -38,6 +38,8 @@ def test_mild_profanity_is_held_for_review(text):
     "The police said the drunk driver tried to kill two people", "murder rates fell", "stupid policy",
     "gay marriage", "sex education", "medical pot", "summa cum laude", "class assignment", "assess the passes",
     "a cocky rooster", "she pricked her finger", "the titer was high", "f***", "*goes to the store*",
+    "Fukushima-Daiichi was not a hurricane", "Fukuoka", "marchers in pink pussy hats", "cock-a-doodle-doo",
+    "pussy willows by the river",
 ])
 def test_clean_words_that_contain_or_resemble_profanity_pass(text):
     assert result(text).score == 0.0
@@ -61,3 +63,7 @@ def test_explanation_names_the_words_and_the_tier():
 def test_more_words_score_higher_up_to_one():
     assert result("shit shit").score > result("shit").score
     assert result("fuck " * 20).score == 1.0
+
+
+def test_a_profane_word_outside_an_innocent_phrase_still_counts():
+    assert [span.text for span in result("pussy hats? what a pussy").spans] == ["pussy"]

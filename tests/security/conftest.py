@@ -45,7 +45,9 @@ def _limited_app(tmp_path_factory, _session_app):
         SQLALCHEMY_DATABASE_URI=_session_app.config["SQLALCHEMY_DATABASE_URI"],
     )
     limiter.enabled = False
-    return limited
+    yield limited
+    with limited.app_context():
+        db.engine.dispose()
 
 
 @pytest.fixture

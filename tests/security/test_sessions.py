@@ -32,6 +32,8 @@ def test_behind_an_https_proxy_the_cookie_is_secure_and_the_client_address_is_th
         proxied.wsgi_app(context.request.environ, lambda *args: None)
         assert context.request.environ["REMOTE_ADDR"] == "203.0.113.9"
         assert context.request.environ["wsgi.url_scheme"] == "https"
+    with proxied.app_context():
+        db.engine.dispose()
 
 
 def test_signing_in_starts_a_new_session_so_a_planted_one_is_worthless(client, reader):

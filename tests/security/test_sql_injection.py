@@ -2,6 +2,8 @@
 (slugs, queue names), form fields and API bodies. Nothing changes, nothing leaks, nothing gives a 500."""
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import pytest
 from sqlalchemy import select
 
@@ -54,8 +56,6 @@ def get_pages(app) -> list[str]:
 
 
 def fill(rule: str, injection: str) -> str:
-    from urllib.parse import quote
-
     for argument in ("<slug>", "<name>"):
         rule = rule.replace(argument, quote(injection, safe=""))
     for argument in ("<int:comment_id>", "<int:user_id>", "<int:article_id>"):
@@ -94,7 +94,8 @@ def test_injected_form_fields_are_stored_as_text_or_refused(app, new_client, inj
     assert response.status_code in (302, 400)
     client.post("/articles/us-cuba-migration-talks/comments", data={"body": f"On the talks: {injection}"})
     stored = db.session.scalars(select(Comment.body)).all()
-    assert stored in ([], [f"On the talks: {injection}"]) or injection == "NUL\x00byte"
+    unstorable = "\x00" in injection and db.engine.dialect.name == "postgresql"  # refused with a 400 instead
+    assert stored == ([] if unstorable else [f"On the talks: {injection}"])
     assert table_counts()["users"] == users_before
 
 

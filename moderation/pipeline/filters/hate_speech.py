@@ -1,12 +1,15 @@
-"""Flags attacks on people for who they are: slurs, and a named group called subhuman, threatened or
-excluded, or generalised as criminal or inferior (statements, negations and questions), discounted when the
-sentence condemns or reports it. Reads lexicons slurs_strong, slurs_mild, groups, dehumanising, violence,
-inferiority, hostility, phrases, insults, abuse_strong, abuse_mild,
-condemnation and params *_score and condemned_factor."""
+"""Flags attacks on people for who they are: slurs, and a group (named, pointed at, or referred back to) called
+subhuman, threatened, told to leave, or generalised as criminal, inferior or destructive (statements, negations
+and questions), discounted when the sentence condemns or reports it. Reads lexicons slurs_strong, slurs_mild,
+gendered_slurs, groups, group_adjectives, people, places, references, dehumanising, violence, death_wishes, removal_verbs, removal_directions, inferiority, conduct, hostility,
+phrases, insults, abuse_strong, abuse_mild, condemnation and params *_score, reference_factor and
+condemned_factor."""
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -16,18 +19,34 @@ from moderation.pipeline.types import FilterResult, ModerationContext
 
 _SENTENCE_END = re.compile(r"[.!?;\n]+")
 _NEGATED = re.compile(r"\b(?:not|never|no)\b|n't")
+_CONTRACTED_NOT = re.compile(r"n't\b")
 # Small closed classes of English grammar, not policy: how a sentence says something of a group.
-DETERMINERS = frozenset("all the these those every them of some more most many any such so".split())
+DETERMINERS = frozenset("all the these those every them of some more most many any such so your their our".split())
 INTENSIFIERS = frozenset("just simply really truly nothing but a an bunch lot race of like such so always "
                          "basically only totally fucking damn bloody".split())
-COPULAS = frozenset("are is were was r re be being become becomes remain".split())
+COPULAS = frozenset("are is were was r re be being become becomes remain aren isn weren wasn".split())
 MODALS = frozenset("should must need needs to ought deserve deserves have has gotta be get go all just simply".split())
 QUESTION_OPENERS = frozenset("why are is aren isn don do".split())
 CALLING = frozenset("call calls called calling consider considers considered".split())
 REFLEXIVES = frozenset("itself themselves all really always just".split())
+# What may stand between a group and what it is said to do: "X will always ruin", "X are literally taking over".
+AUXILIARIES = REFLEXIVES | frozenset("will would are is do does did can only literally simply basically".split())
 NEGATIONS = frozenset("not never no t nt isnt arent dont".split())
-SELF_NAMING = frozenset("i'm im am as we're we us proud a an".split())
+# A mild slur after these is the writer naming themselves ("as a dyke", "I'm a queer", "we dykes").
+SELF_NAMING = frozenset("m im am as we us being".split())
+SELF_NAMING_FILLERS = frozenset("a an proud fellow".split())
+# Pronouns that refer back to a group named earlier in the comment ("Muslims want war. Take it to them").
+PRONOUNS = frozenset("they them".split())
+# A subject pronoun says nothing of the group through the words before it ("commits murder they ...").
+SUBJECTS = frozenset(["they"])
+# "These dogs", "those leeches": a group pointed at by what it is called.
+DEMONSTRATIVES = frozenset("these those".split())
+# Words that aim a misogynist slur at someone: "you bitch", "you fat whore" (slighting adjectives come from insults).
+POINTERS = frozenset("you ya u ur".split())
 BEFORE, AFTER, GAP = 6, 10, 6
+# The lists found in one pass over the tokens (see _scan).
+_SCANNED = ("groups", "group_adjectives", "places", "references", "condemnation")
+_MARKERS = ("pointers", "predicates")
 SLUR_TIERS = ("strong", "mild")
 ABUSE_TIERS = ("abuse_strong", "abuse_mild", "insult")
 
@@ -37,12 +56,38 @@ class _Lexicons:
     """The rule's word lists compiled for word-by-word lookup."""
 
     words: Matcher
+    gendered_slurs: frozenset[str]
+    insults: frozenset[str]
     groups: PhraseSet
+    group_adjectives: PhraseSet
+    people: frozenset[str]
+    places: PhraseSet
+    references: PhraseSet
     dehumanising: PhraseSet
     violence: PhraseSet
+    death_wishes: PhraseSet
+    removal_verbs: frozenset[str]
+    removal_directions: PhraseSet
     inferiority: PhraseSet
+    conduct: PhraseSet
     hostility: PhraseSet
     condemnation: PhraseSet
+    openers: dict[str, tuple[str, ...]]
+
+
+@dataclass(frozen=True, slots=True)
+class _Mention:
+    """A group in the token list: named, or pointed at ("these people", "them") with the reference factor;
+    `adjective` when only a group adjective or a country names it (only slighting words and swearing right
+    beside it count, and for a country a call for violence before it: "nuke China"), `called` when
+    the words pointing at it are themselves dehumanising ("these dogs")."""
+
+    first: int
+    last: int
+    factor: float = 1.0
+    adjective: bool = False
+    called: bool = False
+    place: bool = False
 
 
 def check(text: NormalisedText, context: ModerationContext, rule) -> FilterResult:
@@ -51,7 +96,8 @@ def check(text: NormalisedText, context: ModerationContext, rule) -> FilterResul
     params = rule.params
     hits = lexicons.words.find(text)
     abuse = [(hit.start, hit.end) for hit in hits if hit.tier in ABUSE_TIERS]
-    findings = _slurs(text, hits, params) + _group_attacks(text, abuse, lexicons, params)
+    findings = _slurs(text, hits, params) + _aimed_slurs(text, lexicons, params)
+    findings += _group_attacks(text, abuse, lexicons, params)
     findings += [(params["phrase_score"], hit.start, hit.end, "hateful slogan") for hit in hits if hit.tier == "phrase"]
     if not findings:
         return FilterResult()
@@ -67,21 +113,51 @@ def _lexicons(rule) -> _Lexicons:
     """Compile the rule's lexicons once per policy (rules hash by identity); the word lists that are matched
     anywhere in the comment share one matcher, so the comment is scanned once for all of them."""
     lex = rule.lexicons
-    return _Lexicons(
+    groups, references = _phrases(lex["groups"]), _phrases(lex["references"])
+    lexicons = _Lexicons(
         words=compile_lexicons({"strong": lex["slurs_strong"], "mild": lex["slurs_mild"], "phrase": lex["phrases"],
                                 "abuse_strong": lex["abuse_strong"], "abuse_mild": lex["abuse_mild"],
                                 "insult": lex["insults"]}),
-        groups=PhraseSet(lex["groups"]),
-        dehumanising=PhraseSet(lex["dehumanising"]),
-        violence=PhraseSet(lex["violence"]),
-        inferiority=PhraseSet(lex["inferiority"]),
-        hostility=PhraseSet(lex["hostility"]),
-        condemnation=PhraseSet(lex["condemnation"]),
+        gendered_slurs=frozenset(lex["gendered_slurs"]),
+        insults=frozenset(lex["insults"]),
+        groups=groups,
+        group_adjectives=_phrases(lex["group_adjectives"]),
+        people=frozenset(lex["people"]),
+        places=_phrases(lex["places"]),
+        references=references,
+        dehumanising=_phrases(lex["dehumanising"]),
+        violence=_phrases(lex["violence"]),
+        death_wishes=_phrases(lex["death_wishes"]),
+        removal_verbs=frozenset(lex["removal_verbs"]),
+        removal_directions=_phrases(lex["removal_directions"]),
+        inferiority=_phrases(lex["inferiority"]),
+        conduct=_phrases(lex["conduct"]),
+        hostility=_phrases(lex["hostility"]),
+        condemnation=_phrases(lex["condemnation"]),
+        openers={},
     )
+    lists = {"groups": lexicons.groups, "group_adjectives": lexicons.group_adjectives, "places": lexicons.places,
+             "references": lexicons.references, "condemnation": lexicons.condemnation}
+    openers: dict[str, tuple[str, ...]] = {}
+    for name, phrases in lists.items():
+        for word in phrases.first:
+            openers[word] = (*openers.get(word, ()), name)
+    for word in DEMONSTRATIVES | PRONOUNS:
+        openers[word] = (*openers.get(word, ()), "pointers")
+    predicates = (lexicons.dehumanising, lexicons.violence, lexicons.inferiority, lexicons.conduct,
+                  lexicons.hostility, lexicons.removal_directions)
+    for word in lexicons.removal_verbs.union(*(phrases.first for phrases in predicates)):
+        openers[word] = (*openers.get(word, ()), "predicates")
+    return dataclasses.replace(lexicons, openers=openers)
+
+
+def _phrases(entries: Iterable[str]) -> PhraseSet:
+    """A phrase set whose contractions read as the tokens do: "don't belong" is looked up as "don not belong"."""
+    return PhraseSet(_CONTRACTED_NOT.sub("n not", entry) for entry in entries)
 
 
 def _slurs(text: NormalisedText, hits, params) -> list:
-    """Slurs, except a reclaimed mild one that writers use of themselves (as a dyke, I ...)."""
+    """Slurs, except a reclaimed mild one that writers use of themselves (as a dyke, I'm a queer, we dykes)."""
     found = []
     tokens = None
     for hit in hits:
@@ -90,37 +166,143 @@ def _slurs(text: NormalisedText, hits, params) -> list:
         if hit.tier == "mild":
             tokens = tokens or [w for w, _, _ in text.words]
             index = next((i for i, (_, s, _) in enumerate(text.words) if s == hit.start), 0)
-            if index and tokens[index - 1] in SELF_NAMING:
+            if _self_named(tokens, index):
                 continue
         found.append((params[f"{hit.tier}_slur_score"], hit.start, hit.end, "slur"))
     return found
 
 
+def _aimed_slurs(text: NormalisedText, lexicons: _Lexicons, params) -> list:
+    """A misogynist slur aimed at someone: after "you" or a slighting word ("fat", "stupid"), within two words."""
+    if lexicons.gendered_slurs.isdisjoint(text.vocabulary):
+        return []
+    words = text.words
+    aiming = POINTERS | lexicons.insults
+    found = []
+    for index in (i for i, (word, _, _) in enumerate(words) if word in lexicons.gendered_slurs):
+        pointer = next((i for i in (index - 1, index - 2) if i >= 0 and words[i][0] in aiming), None)
+        if pointer is not None:
+            found.append((params["gendered_slur_score"], words[pointer][1], words[index][2], "misogynist slur"))
+    return found
+
+
+def _self_named(tokens: list[str], index: int) -> bool:
+    """Whether the word at `index` follows "as a", "I'm a", "we", "proud" and the like."""
+    before = _skip_back(tokens, index, max(0, index - 2), SELF_NAMING_FILLERS)
+    return before > 0 and tokens[before - 1] in SELF_NAMING
+
+
 def _group_attacks(text: NormalisedText, abuse, lexicons: _Lexicons, params) -> list:
-    """For each group named, what its sentence says of it, discounted if the sentence condemns it."""
-    if lexicons.groups.first.keys().isdisjoint(text.vocabulary):
+    """For each group named or pointed at, what its sentence says of it, discounted if the sentence condemns it."""
+    if lexicons.openers.keys().isdisjoint(text.vocabulary):
         return []
     words = text.words
     tokens = [w for w, _, _ in words]
     if "t" in text.vocabulary:
         tokens = ["not" if w == "t" and i and tokens[i - 1].endswith("n") else w for i, w in enumerate(tokens)]
-    mentions = lexicons.groups.find_all(tokens)
+    found_at = _scan(tokens, lexicons)
+    mentions = _mentions(tokens, found_at, lexicons, params["reference_factor"])
     if not mentions:
         return []
+    condemned, predicates = found_at["condemnation"], found_at["predicates"]
     ends = [m.end() for m in _SENTENCE_END.finditer(text.text)]
-    found = []
-    for first, last in mentions:
+    found = _death_wish(tokens, words, mentions, lexicons, params)
+    for mention in mentions:
+        first, last = mention.first, mention.last
         lo, hi = _sentence_tokens(words, ends, first, last)
-        attack = _attack_on(tokens, first, last, lo, hi, lexicons, params)
+        if not _within(predicates, lo, hi):
+            attack = None
+        elif mention.adjective:
+            attack = _epithet(tokens, first, last, lo, hi, lexicons, params) or \
+                (mention.place and _violence_before(tokens, first, lo, lexicons, params, last))
+        else:
+            attack = _attack_on(tokens, first, last, lo, hi, lexicons, params)
+        if not attack and mention.called:
+            attack = params["dehumanising_score"], first, last, "dehumanising language"
         if attack:
             attack = (attack[0], words[attack[1]][1], words[attack[2] - 1][2], attack[3])
-        else:
-            attack = _abuse_near(abuse, text.text, words, first, last, lo, hi, params)
+        elif mention.factor == 1:
+            reach = params["abuse_distance"] if not mention.adjective else params["adjective_abuse_distance"]
+            attack = _abuse_near(abuse, text.text, words, first, last, lo, hi, params["abuse_score"], reach)
         if attack:
             score, start, end, kind = attack
-            if lexicons.condemnation.find(tokens, lo, hi):
+            score *= mention.factor
+            if _within(condemned, lo, hi):
                 score *= params["condemned_factor"]
             found.append((score, start, end, kind))
+    return found
+
+
+def _death_wish(tokens, words, mentions, lexicons: _Lexicons, params) -> list:
+    """Death wished on the reader ("kill yourself") in a comment that names a group: held for review."""
+    if not any(mention.factor == 1 and not mention.adjective for mention in mentions):
+        return []
+    hit = lexicons.death_wishes.find(tokens)
+    if hit is None:
+        return []
+    score = params["violence_score"] * params["reference_factor"]
+    return [(score, words[hit[0]][1], words[hit[1] - 1][2], "death wished on someone for who they are")]
+
+
+def _scan(tokens: list[str], lexicons: _Lexicons) -> dict[str, list[tuple[int, int]]]:
+    """One pass over the tokens for every list whose entries mark a group or a condemnation: per list, its
+    entries found (leftmost longest, not overlapping) as token ranges; "pointers" lists the lone demonstratives
+    and pronouns, "predicates" every word that may begin something said of a group (a sentence with none
+    says nothing of the group it names, and is not looked at further)."""
+    openers, length = lexicons.openers, len(tokens)
+    found: dict[str, list[tuple[int, int]]] = {name: [] for name in (*_SCANNED, "pointers", "predicates")}
+    done = dict.fromkeys(found, 0)
+    for index in [i for i, token in enumerate(tokens) if token in openers]:
+        for name in openers[tokens[index]]:
+            if index < done[name]:
+                continue
+            size = 1 if name in _MARKERS else getattr(lexicons, name).match_at(tokens, index, length)
+            if size:
+                found[name].append((index, index + size))
+                done[name] = index + size
+    return found
+
+
+def _within(ranges: list[tuple[int, int]], lo: int, hi: int) -> bool:
+    """Whether a range of `ranges` (sorted) lies within tokens [lo, hi)."""
+    index = bisect.bisect_left(ranges, (lo, lo))
+    return index < len(ranges) and ranges[index][1] <= hi
+
+
+def _mentions(tokens: list[str], found_at, lexicons: _Lexicons, reference_factor: float) -> list[_Mention]:
+    """Groups named (a group adjective before a word for people names one too: "white guys"); groups pointed at
+    ("these people", "these dogs"); and, once a group is named, the pronouns after it that may stand for it.
+    Leftmost first, longest first, not overlapping."""
+    candidates = [_Mention(first, last) for first, last in found_at["groups"]]
+    for first, last in found_at["group_adjectives"]:
+        noun = next((i for i in range(last, min(len(tokens), last + 3)) if tokens[i] in lexicons.people), None)
+        candidates.append(_Mention(first, noun + 1) if noun is not None else _Mention(first, last, adjective=True))
+    candidates += [_Mention(first, last, adjective=True, place=True) for first, last in found_at["places"]]
+    candidates += [_Mention(first, last, reference_factor) for first, last in found_at["references"]]
+    pointers = [index for index, _ in found_at["pointers"]]
+    candidates += [_Mention(first, last, reference_factor, called=True)
+                   for first, last in _called_by_name(tokens, pointers, lexicons.dehumanising)]
+    named = [mention.last for mention in candidates if mention.factor == 1 and not mention.adjective]
+    if named:
+        candidates += [_Mention(i, i + 1, reference_factor) for i in pointers
+                       if i >= min(named) and tokens[i] in PRONOUNS]
+    mentions, done = [], 0
+    for mention in sorted(candidates, key=lambda m: (m.first, -m.last)):
+        if mention.first >= done:
+            mentions.append(mention)
+            done = mention.last
+    return mentions
+
+
+def _called_by_name(tokens: list[str], pointers: list[int], dehumanising: PhraseSet) -> list[tuple[int, int]]:
+    """A demonstrative and, within two words, a dehumanising name: "these dogs", "those filthy leeches"."""
+    found = []
+    for index in (i for i in pointers if tokens[i] in DEMONSTRATIVES):
+        for name in range(index + 1, min(len(tokens), index + 4)):
+            length = dehumanising.match_at(tokens, name, len(tokens))
+            if length:
+                found.append((index, name + length))
+                break
     return found
 
 
@@ -138,34 +320,79 @@ def _sentence_tokens(words, ends, first, last) -> tuple[int, int]:
     return lo, hi
 
 
-def _abuse_near(abuse, text, words, first, last, lo, hi, params):
-    """Swearing close to a group mention within its sentence, as a character range from the group to the word."""
+def _abuse_near(abuse, text, words, first, last, lo, hi, score, reach):
+    """Swearing within `reach` characters of a group mention in its sentence, as a character range from the
+    group to the word."""
     low, high = words[lo][1], words[hi - 1][2]
     group_start, group_end = words[first][1], words[last - 1][2]
-    reach = params["abuse_distance"]
     for start, end in abuse:
         between = text[group_end:start] if start >= group_end else text[end:group_start]
         if low <= start < high and group_start - reach <= start and end <= group_end + reach \
                 and not _NEGATED.search(between):
-            return params["abuse_score"], min(start, group_start), max(end, group_end), "abuse aimed at a group"
+            return score, min(start, group_start), max(end, group_end), "abuse aimed at a group"
     return None
 
 
 def _attack_on(tokens, first, last, lo, hi, lexicons: _Lexicons, params):
-    """The gravest thing a sentence says of one group mention: violence, dehumanisation or a generalisation."""
+    """The gravest thing a sentence says of one group mention: violence, removal, dehumanisation, a
+    generalisation or hostility."""
     before = _skip_back(tokens, first, max(lo, first - BEFORE), DETERMINERS | INTENSIFIERS)
-    start = lexicons.violence.ends_at(tokens, before, max(lo, before - 4))
-    if start is not None:
-        return params["violence_score"], start, last, "call for violence or exclusion"
-    start = lexicons.hostility.ends_at(tokens, before, max(lo, before - 3))
-    if start is not None:
-        return params["hostility_score"], start, last, "hostility to a group"
+    if tokens[first] in SUBJECTS:
+        lo = before = first
+    attack = _violence_before(tokens, first, lo, lexicons, params, last)
+    if attack:
+        return attack
+    removal = _removal(tokens, before, last, lo, hi, lexicons)
+    if removal:
+        return params["violence_score"], removal[0], removal[1], "call for violence or exclusion"
     after = _skip(tokens, last, hi, MODALS)
     if after > last:
         hit = lexicons.violence.find(tokens, after, min(hi, after + 3))
         if hit:
             return params["violence_score"], first, hit[1], "call for violence or exclusion"
-    return _generalisation(tokens, first, last, lo, hi, before, lexicons, params)
+    attack = _generalisation(tokens, first, last, lo, hi, before, lexicons, params) or \
+        _conduct(tokens, first, last, hi, lexicons, params)
+    if attack:
+        return attack
+    # "I hate all Muslims", and "I don't like Muslims" (where "like" is also a filler word skipped above).
+    for end in dict.fromkeys((before, first)):
+        start = lexicons.hostility.ends_at(tokens, end, max(lo, end - 3))
+        if start is not None:
+            return params["hostility_score"], start, last, "hostility to a group"
+    return None
+
+
+def _violence_before(tokens, first, lo, lexicons: _Lexicons, params, last=None):
+    """A call for violence just before the group ("kill all the X", "nuke China"); a past tense ("deported
+    more Mexicans", "banned Islam") reports what was done and does not count."""
+    before = _skip_back(tokens, first, max(lo, first - BEFORE), DETERMINERS | INTENSIFIERS)
+    start = lexicons.violence.ends_at(tokens, before, max(lo, before - 4))
+    if start is not None and not tokens[start].endswith("ed"):
+        return params["violence_score"], start, last or first + 1, "call for violence or exclusion"
+    return None
+
+
+def _removal(tokens, before, last, lo, hi, lexicons: _Lexicons) -> tuple[int, int] | None:
+    """A verb of removal just before the group (one describing word may come between) and a direction just
+    after it: "send them all back", "kick the lazy X out"."""
+    verb = next((i for i in (before - 1, before - 2) if i >= lo and tokens[i] in lexicons.removal_verbs), None)
+    if verb is None:
+        return None
+    after = _skip(tokens, last, hi, REFLEXIVES)
+    for index in range(after, min(hi, after + 2)):
+        length = lexicons.removal_directions.match_at(tokens, index, hi)
+        if length:
+            return verb, index + length
+    return None
+
+
+def _conduct(tokens, first, last, hi, lexicons: _Lexicons, params):
+    """A group said to do harm as a whole: "X ruin everything", "X will never change", "X don't belong here"."""
+    verb = _skip(tokens, last, hi, AUXILIARIES)
+    length = lexicons.conduct.match_at(tokens, verb, hi) if verb < hi else 0
+    if length:
+        return params["generalisation_score"], first, verb + length, "generalisation about a group"
+    return None
 
 
 def _generalisation(tokens, first, last, lo, hi, before, lexicons: _Lexicons, params):

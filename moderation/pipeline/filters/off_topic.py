@@ -40,7 +40,7 @@ _TLD = re.compile(r"\.(?:com|net|org|info|biz|ly|co|io|me|tk|ru|br|us|tv|be|gl|t
 _LOWER = re.compile(r"[a-z]")
 # Words no English speaker types: five letters and no vowel, or six consonants in a row (asdfghjkl, xkcdqwrt).
 _UNPRONOUNCEABLE = re.compile(r"\b(?:[bcdfghjklmnpqrstvwxz]{5,}|[a-z]*[bcdfghjklmnpqrstvwxz]{6,}[a-z]*)\b")
-_SPACES = re.compile(r"\s+")
+_CONSONANTS = re.compile(r"[bcdfghjklmnpqrstvwxz]{5}")
 _WORD = re.compile(r"[a-z]+")
 _SUFFIXES = ("ations", "ation", "ings", "ing", "ers", "ed", "es", "er", "ly", "s")
 
@@ -136,19 +136,18 @@ def _spam(text: NormalisedText, context: ModerationContext, vocabulary: _Vocabul
         findings += [("phone", plain.span(*match.span())) for match in _PHONE.finditer(plain.text)]
     if _CURRENCY.search(plain.text):
         findings += [("money", plain.span(*match.span())) for match in _MONEY.finditer(plain.text)]
-    present = set(_WORD.findall(text.text))
+    present = text.vocabulary
     if not present.isdisjoint(vocabulary.phrases):
         findings += [("promotion", text.span(start, end)) for start, end in _phrases(text.words, vocabulary.phrases)]
     if not present.isdisjoint(vocabulary.spam_words):
         # In a comment of a few words a spam word is all there is to it ("subscribe please", "follow me on IG").
         kind = "promotion" if len(text.words) < _SHORT_COMMENT_WORDS else "spam_word"
         findings += [(kind, text.span(start, end)) for start, end in _phrases(text.words, vocabulary.spam_words)]
-    if _repeated(text.original, context.recent_texts):
+    if context.recent_texts and _repeated(text.original, context.recent_texts):
         findings.append(("repeat", Span(0, len(text.original), text.original)))
     if _shouting(text.original):
         findings.append(("shouting", Span(0, len(text.original), text.original)))
-    unknown = [word for word in present if len(word) >= 5 and word not in vocabulary.weights]
-    if unknown and any(_UNPRONOUNCEABLE.fullmatch(word) for word in unknown):
+    if _CONSONANTS.search(text.text) and _unknown_unpronounceable(text.text, vocabulary.weights):
         findings += [("gibberish", text.span(start, end)) for start, end in _gibberish(text.text, vocabulary.weights)]
     return findings
 
@@ -185,20 +184,32 @@ def _phrases(words: tuple, index: dict) -> list[tuple[int, int]]:
     return found
 
 
+def _unknown_unpronounceable(text: str, weights: dict) -> bool:
+    """Say whether a word of five letters or more that the background list lacks is unpronounceable."""
+    return any(len(word) >= 5 and word not in weights and _UNPRONOUNCEABLE.fullmatch(word)
+               for word in set(_WORD.findall(text)))
+
+
 def _repeated(original: str, recent: tuple[str, ...]) -> bool:
     """Say whether the author posted this very text (ignoring case and spacing) recently."""
-    if not recent or len(original) < 20:
+    if len(original) < 20:
         return False
-    mine = _SPACES.sub(" ", original).strip().casefold()
-    return any(_SPACES.sub(" ", other).strip().casefold() == mine for other in recent)
+    mine = _squashed(original)
+    return any(_squashed(other) == mine for other in recent)
+
+
+@lru_cache(maxsize=1024)
+def _squashed(text: str) -> str:
+    """A text case folded with its spacing reduced to single spaces (cached: an author's recent comments recur)."""
+    return " ".join(text.split()).casefold()
 
 
 def _shouting(original: str) -> bool:
     """Say whether a comment of some length is written (almost) all in capitals."""
-    if len(_LOWER_PAIRS.findall(original, 0, 400)) > 8:
-        return False
     upper = len(_UPPER.findall(original))
-    return upper >= 20 and upper >= 4 * len(_LOWER.findall(original))
+    if upper < 20 or len(_LOWER_PAIRS.findall(original, 0, 400)) > 8:
+        return False
+    return upper >= 4 * len(_LOWER.findall(original))
 
 
 def _gibberish(text: str, weights: dict) -> list[tuple[int, int]]:
@@ -257,6 +268,7 @@ def _terms(vocabulary: _Vocabulary, source: str) -> frozenset:
     return frozenset(stems)
 
 
+@lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
     """Cut a common suffix and keep at most five letters, a crude stem that errs towards matching."""
     for suffix in _SUFFIXES:

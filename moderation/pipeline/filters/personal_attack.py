@@ -1,10 +1,11 @@
 """Flags insults, belittling and threats aimed at someone in the conversation: the reader replied to, the writer, an @name.
 
-Reads the rule's params `threat_score`, `insult_score`, `belittling_score`, `loose_score` and `public_figures`
-("none", "review" or "reject": what an insult said of a third person, such as a politician, earns), and its
-lexicons `insults_strong`, `insults`, `insult_adjectives`, `threats`, `attack_phrases`, `belittling` and
-`conversation_targets`; compound insults coined on the spot ("turd-breath", "pea-brained") are recognised by their
-parts. Criticism of an argument or a policy aims no insult at a person, and passes.
+Reads the rule's params `threat_score`, `insult_score`, `belittling_score`, `loose_score`, `public_figures`
+("none", "review" or "reject": what an insult said of a third person, such as a politician or "these people", earns)
+and `third_person_score` (the score "review" gives), and its lexicons `insults_strong`, `insults`,
+`insult_adjectives`, `threats`, `attack_phrases`, `belittling`, `conversation_targets`, `persons` (nouns naming
+people: "stupid voters") and `qualities` ("his stupidity"); compound insults coined on the spot ("turd-breath",
+"pea-brained") are recognised by their parts. Criticism of an argument or a policy aims no insult at a person, and passes.
 """
 from __future__ import annotations
 
@@ -134,6 +135,18 @@ _THINGS = frozenset({"it", "that", "this", "which", "what", "there", "here", "id
                      "post", "article", "story", "policy", "plan", "law", "bill", "thing", "claim", "statement",
                      "life", "world", "game", "team", "season", "system", "country", "situation", "deal"})
 # Subjects after which an insult is said of a third person (a name written with a capital counts too).
+_THIRD_PRONOUNS = frozenset({"he", "she", "they", "him", "them", "who", "whoever", "anyone", "someone", "everyone"})
+_FIRST_OBJECTS = frozenset({"me", "us", "myself", "ourselves"})
+_FEELING = frozenset({"feel", "felt", "feeling", "looked", "was", "am"})
+# Words after an insult noun that make it the subject of a clause ("these clowns are", "fools would walk up").
+_VERBS_AFTER_A_SUBJECT = frozenset({"are", "is", "was", "were", "will", "would", "can", "could", "should", "have",
+                                    "has", "had", "do", "does", "did", "keep", "need", "want", "think", "believe",
+                                    "still", "never", "always", "actually", "really", "just"})
+_POSSESSIVES = frozenset({"his", "her", "their"})
+# Words before an insult noun that make it name people ("these clowns", "a bunch of losers", "what a coward").
+_DETERMINERS = frozenset({"a", "an", "the", "these", "those", "such", "some", "all", "many", "most", "bunch", "of",
+                          "other", "what", "total", "complete", "utter", "absolute", "real", "bigger", "biggest",
+                          "little", "old", "this", "that"})
 _FIRST_PERSONS = frozenset({"i", "me", "we", "us", "myself", "ourselves"})
 _THIRD_PERSONS = frozenset({"president", "senator", "governor", "mayor", "congressman", "congresswoman", "minister",
                             "candidate", "judge", "secretary", "spokesman", "spokeswoman", "chairman", "premier"})
@@ -143,6 +156,10 @@ _OTHERS = frozenset({"these", "those", "the", "some", "other", "all", "many", "m
 # Words before a phrase that make it no imperative at the reader ("when you grow up", "not going to be shut up").
 _NOT_IMPERATIVE = frozenset({"i", "you", "we", "they", "he", "she", "it", "kids", "children", "when", "until", "till",
                              "if", "will", "would", "be", "been", "being", "get", "got", "not", "never", "to"})
+# Word pairs in which an insult word insults no one.
+_INNOCENT_PAIRS = frozenset({("knee", "jerk"), ("pussy", "hat"), ("pussy", "hats"), ("pussy", "willow"),
+                             ("pussy", "cat"), ("pussy", "willows"), ("fool", "proof"), ("idiot", "proof"),
+                             ("idiot", "box"), ("idiot", "light"), ("dog", "whistle"), ("bully", "pulpit")})
 _REPORTING = frozenset({"call", "calls", "called", "calling", "label", "labels", "labelled", "labeled", "name",
                         "named", "brand", "branded", "dub", "dubbed"})
 
@@ -177,6 +194,8 @@ class _Lexicon:
     adjectives: frozenset
     compounds: dict
     targets: frozenset
+    persons: frozenset
+    qualities: frozenset
     phrases: dict
     squeezed: dict
     maskable: tuple
@@ -212,9 +231,21 @@ def check(text: NormalisedText, context: ModerationContext, rule: Rule) -> Filte
     best = max((score for score, _ in scored), default=0.0)
     if best <= 0:
         return FilterResult()
-    evidence = [hit for score, hit in scored if score == best]
-    spans = tuple(text.span(hit.start, hit.end) for hit in evidence)
-    return FilterResult(best, spans, f"{_LABELS[evidence[0].kind]}: " + ", ".join(f"“{s.text}”" for s in spans))
+    worst = next(hit for score, hit in scored if score == best)
+    floor = min(best, rule.review_threshold)
+    spans = tuple(text.span(start, end) for start, end in _merged(hit for score, hit in scored if score >= floor))
+    return FilterResult(best, spans, f"{_LABELS[worst.kind]}: " + ", ".join(f"“{s.text}”" for s in spans))
+
+
+def _merged(hits) -> list[tuple[int, int]]:
+    """The hits' ranges in order, overlapping ones joined ("stupid" and "stupid idiot" are one piece of evidence)."""
+    ranges: list[tuple[int, int]] = []
+    for start, end in sorted((hit.start, hit.end) for hit in hits):
+        if ranges and start < ranges[-1][1]:
+            ranges[-1] = (ranges[-1][0], max(end, ranges[-1][1]))
+        else:
+            ranges.append((start, end))
+    return ranges
 
 
 @lru_cache(maxsize=32)
@@ -241,11 +272,13 @@ def _lexicon(rule: Rule) -> _Lexicon:
         adjectives=frozenset(_joined(word) for word in lists.get("insult_adjectives", ())),
         compounds={last: tuple(heads) for last, heads in compounds.items()},
         targets=frozenset(lists.get("conversation_targets", ())),
+        persons=frozenset(_joined(word) for word in lists.get("persons", ())),
+        qualities=frozenset(lists.get("qualities", ())),
         phrases={first: tuple(entries) for first, entries in phrases.items()},
         squeezed={_DOUBLE.sub(r"\1", word): word for word in words + list(compounds)},
         maskable=tuple(words) + firsts,
         triggers=frozenset(words + [word + "s" for word in words] + [word + "es" for word in words]
-                           + list(compounds) + list(phrases)),
+                           + list(compounds) + list(phrases) + list(lists.get("qualities", ()))),
     )
 
 
@@ -327,12 +360,23 @@ def _find(scan: _Scan, quoted: list[tuple[int, int]]) -> list[_Hit]:
             continue
         if word in phrases:
             hits.extend(_phrase_hits(scan, index))
+        if word in scan.lexicon.qualities:
+            hit = _quality_hit(scan, index)
+            if hit:
+                hits.append(hit)
         kind = _insult_kind(word, scan.lexicon)
-        if kind:
+        if kind and not _innocent(scan.tokens, index):
             hit = _aimed(scan, index, kind)
             if hit:
                 hits.append(hit)
     return [hit for hit in hits if not _inside(hit.start, quoted)]
+
+
+def _innocent(tokens: list, index: int) -> bool:
+    """Say whether an insult word is part of an innocent compound ("knee-jerk", "pussy hats", "pussy willow")."""
+    before = tokens[index - 1][0] if index else ""
+    after = tokens[index + 1][0] if index + 1 < len(tokens) else ""
+    return (before, tokens[index][0]) in _INNOCENT_PAIRS or (tokens[index][0], after) in _INNOCENT_PAIRS
 
 
 def _insult_kind(word: str, lexicon: _Lexicon) -> str:
@@ -368,16 +412,19 @@ def _urged(tokens: list, start: int) -> bool:
 
 
 def _aimed(scan: _Scan, index: int, kind: str) -> _Hit | None:
-    """Decide whom an insult word is aimed at from the words before and after it."""
+    """Decide whom an insult word is aimed at from the words before and after it; the evidence is the insult itself."""
     tokens, lexicon = scan.tokens, scan.lexicon
     first = _compound_start(tokens, index, lexicon)
-    if kind == "adjective" and first == index:
-        you = _said_of_you(tokens, index)
-        if you >= 0:
-            return _Hit("direct", tokens[you][1], tokens[index][2])
+    if kind == "adjective" and first == index and _said_of_you(tokens, index) >= 0:
+        return _Hit("direct", tokens[index][1], tokens[index][2])
     if _your_body(tokens, index):
-        return _Hit("direct", tokens[index - 2][1], tokens[index][2])
-    if first < 0 or not (_names_a_person(tokens, index, kind, lexicon) or _body_insult(tokens, index, lexicon)):
+        return _Hit("direct", tokens[index - 1][1], tokens[index][2])
+    if first < 0:
+        return None
+    if not (_names_a_person(tokens, index, kind, lexicon) or _body_insult(tokens, index, lexicon)):
+        after = tokens[index + 1][0] if index + 1 < len(tokens) else "."
+        if kind == "adjective" or after in _VERBS_AFTER_A_SUBJECT:
+            return _third(scan, first, index, kind, predicate_only=kind == "adjective")
         return None
     target = _target_before(scan, first, kind)
     if target is None and _followed_by_you(tokens, _phrase_end(tokens, index, kind)):
@@ -386,9 +433,120 @@ def _aimed(scan: _Scan, index: int, kind: str) -> _Hit | None:
                            or kind != "adjective" and _addressed(tokens, first, index)):
         target = ("loose", tokens[first][1])
     if target is None:
-        return _loose(tokens, first, index, kind)
-    which, start = target
-    return _Hit(which, min(start, tokens[first][1]), tokens[index][2])
+        return _loose(tokens, first, index, kind) or _third(scan, first, index, kind)
+    return _Hit(target[0], _insult_start(tokens, first, lexicon), tokens[index][2])
+
+
+def _insult_start(tokens: list, first: int, lexicon: _Lexicon) -> int:
+    """Where an insult's words start, taking in the insulting adjectives just before it ("ignorant fool")."""
+    while first and tokens[first - 1][0] in lexicon.adjectives:
+        first -= 1
+    return tokens[first][1]
+
+
+def _third(scan: _Scan, first: int, index: int, kind: str, predicate_only: bool = False) -> _Hit | None:
+    """Find an insult of someone outside the conversation: said of a person ("he is an idiot", "liberals are so
+    stupid"), an insulting adjective before a person ("stupid people"), or an insult noun naming people ("these
+    clowns", "idiots"); not when negated, reported ("called him a fool") or said of oneself ("I was a fool")."""
+    tokens, lexicon = scan.tokens, scan.lexicon
+    if _disowned(tokens, first):
+        return None
+    hit = _Hit("third", _insult_start(tokens, first, lexicon), tokens[index][2])
+    subject = _predicate_subject(scan, first, kind, predicate_only)
+    if subject is not None:
+        return hit if subject else None
+    if kind == "adjective" and _too_dull(tokens, index):
+        return hit
+    if predicate_only:
+        return None
+    word = tokens[index][0]
+    if kind == "adjective":
+        following = index + 1
+        while following < len(tokens) and tokens[following][0] in _FILLERS and tokens[following][0] != ",":
+            following += 1
+        return hit if following < len(tokens) and tokens[following][0] in lexicon.persons else None
+    singular = word[:-1] if word[-1:] == "s" else word
+    if word in _ALSO_THINGS or singular in _ALSO_THINGS:
+        return None
+    return hit if kind == "strong" or word != singular or _determined(tokens, first, lexicon) else None
+
+
+def _too_dull(tokens: list, index: int) -> bool:
+    """Say whether an adjective of wit says what someone is too dull to do ("too stupid to vote", "dumb enough
+    to believe it"): only people are."""
+    before = tokens[index - 1][0] if index else "."
+    following = tuple(word for word, _, _ in tokens[index + 1:index + 3])
+    return before == "too" and following[:1] == ("to",) or following == ("enough", "to")
+
+
+def _disowned(tokens: list, first: int) -> bool:
+    """Say whether the words just before an insult negate it, report it or turn it on the writer ("not a fool",
+    "calling people idiots", "I was a fool", "silly me"), unless a third person is named after the writer."""
+    named = False
+    for position in range(first - 1, max(first - 5, -1), -1):
+        word = tokens[position][0]
+        if word == ".":
+            return False
+        if word in _NEGATIONS or word in _REPORTING:
+            return True
+        if word in _FIRST_PERSONS and not named and (word in _FIRST_OBJECTS or tokens[position + 1][0] in _COPULAS
+                                                      or tokens[position + 1][0] in _FEELING):
+            return True
+        named = named or word in _THIRD_PRONOUNS
+    return False
+
+
+def _predicate_subject(scan: _Scan, first: int, kind: str, predicate_only: bool) -> bool | None:
+    """For an insult after a copula ("is", "are such", "looks like a"), say whether its subject is a person outside
+    the conversation (True) or a thing (False); None when the insult is no predicate."""
+    tokens, lexicon = scan.tokens, scan.lexicon
+    position = first - 1
+    while position >= 0 and first - position <= 6 and tokens[position][0] != "," and (
+            tokens[position][0] in _FILLERS or tokens[position][0] in _ADVERBS or tokens[position][0] in ("a", "an")
+            or tokens[position][0] in lexicon.adjectives or tokens[position][0][-2:] == "ly"):
+        if predicate_only and tokens[position][0] in ("a", "an", "the"):
+            return None  # "an ugly business": the adjective describes the noun after it
+        position -= 1
+    if position < 0 or tokens[position][0] not in _COPULAS or predicate_only and tokens[position][0] == "'s":
+        return None
+    while position >= 0 and (tokens[position][0] in _COPULAS or tokens[position][0] in _ADVERBS):
+        position -= 1
+    if position < 0 or tokens[position][0] in _PUNCTUATION:
+        return None
+    word, start, _ = tokens[position]
+    if word in _THINGS or word in _FIRST_PERSONS or word in _YOU:
+        return False
+    return (word in _THIRD_PRONOUNS or word in lexicon.persons or word in _THIRD_PERSONS or word in lexicon.nouns
+            or _insult_kind(word, lexicon) in ("strong", "noun") or _capitalised(scan, start))
+
+
+def _determined(tokens: list, first: int, lexicon: _Lexicon) -> bool:
+    """Say whether an insult noun that may also be a verb or a thing stands in a noun phrase of people ("these
+    clowns", "a bunch of losers", "what a coward", "spineless cowards"), not "fool the voters"."""
+    before = tokens[first - 1][0] if first else "."
+    return before in _DETERMINERS or before in lexicon.adjectives or tokens[first][0][-1:] == "s" and before in (
+        ".", ",", "and", "or", "are", "were", "like", "by", "for", "with")
+
+
+def _quality_hit(scan: _Scan, index: int) -> _Hit | None:
+    """Find a lack of wit said of people ("his stupidity", "Trump's idiocy", "the stupidity of these voters")."""
+    tokens, lexicon = scan.tokens, scan.lexicon
+    before = tokens[index - 1][0] if index else "."
+    owner = None
+    if before in _POSSESSIVES:
+        owner = index - 1
+    elif before == "'s" and index > 1 and tokens[index - 2][0] not in _THINGS:
+        owner = index - 2
+    elif tuple(word for word, _, _ in tokens[index + 1:index + 2]) == ("of",):
+        after = index + 2
+        while after < len(tokens) and tokens[after][0] in _DETERMINERS:
+            after += 1
+        if after < len(tokens) and (tokens[after][0] in lexicon.persons or tokens[after][0] in _THIRD_PRONOUNS
+                                    or _capitalised(scan, tokens[after][1])):
+            owner = after
+    if owner is None or _disowned(tokens, min(owner, index)):
+        return None
+    return _Hit("third", tokens[index][1], tokens[index][2])
 
 
 def _said_of_you(tokens: list, index: int) -> int:
@@ -483,7 +641,7 @@ def _names_a_person(tokens: list, index: int, kind: str, lexicon: _Lexicon) -> b
     after = tokens[following][0] if following < len(tokens) else "."
     if after in lexicon.nouns or after in lexicon.strong or after in lexicon.adjectives:
         return following > index + 1
-    return after in _AFTER_INSULT or after in _PERSON_NOUNS or after in lexicon.targets
+    return after in _AFTER_INSULT or after in _PERSON_NOUNS or after in lexicon.targets or after in lexicon.persons
 
 
 def _compound_start(tokens: list, index: int, lexicon: _Lexicon) -> int:
@@ -612,7 +770,8 @@ def _followed_by_you(tokens: list, index: int) -> bool:
 def _loose(tokens: list, first: int, index: int, kind: str) -> _Hit | None:
     """Hold a strong insult or an insulting adjective that shares its sentence with "you" (and no negation),
     or an insult noun that is a whole short comment."""
-    words = sum(1 for word, _, _ in tokens if word not in (".", ","))
+    # Only short comments are counted word by word: the count matters up to four words.
+    words = sum(1 for word, _, _ in tokens if word not in _PUNCTUATION) if len(tokens) <= 12 else len(tokens)
     if kind == "noun" and words <= 3:
         return _Hit("loose", tokens[first][1], tokens[index][2])
     if kind == "noun" or (first and tokens[first - 1][0] in _OTHERS):
@@ -640,7 +799,8 @@ def _score(hit: _Hit, rule: Rule) -> float:
     """Turn a finding's kind into a score from the rule's params (third persons through the public-figure setting)."""
     if hit.kind == "third":
         setting = rule.params.get("public_figures", "review")
-        return {"none": 0.0, "review": rule.review_threshold, "reject": rule.reject_threshold}[setting]
+        review = float(rule.params.get("third_person_score", rule.review_threshold))
+        return {"none": 0.0, "review": review, "reject": rule.reject_threshold}[setting]
     return float(rule.params[_SCORE_PARAMS[hit.kind]])
 
 

@@ -1,5 +1,6 @@
-"""Flags swear words and crude terms, tiered mild/strong; reads lexicons mild and strong and params
-mild_score, strong_score, repeat_bonus, name_words and max_masked_share."""
+"""Flags swear words and crude terms, tiered mild/strong; reads lexicons mild, strong and innocent (phrases such as
+"pussy hats" in which a listed word is no profanity) and params mild_score, strong_score, repeat_bonus, name_words
+and max_masked_share."""
 from __future__ import annotations
 
 import re
@@ -18,6 +19,8 @@ def check(text: NormalisedText, context: ModerationContext, rule) -> FilterResul
     """Score the strongest profane word found, with every one as evidence."""
     hits = [hit for hit in _matcher(rule).find(text, rule.params.get("max_masked_share", 0.5))
             if not _is_name(hit, text, rule)]
+    if hits and rule.lexicons.get("innocent"):
+        hits = _outside_innocent_phrases(hits, text, rule)
     if not hits:
         return FilterResult()
     params = rule.params
@@ -33,6 +36,18 @@ def check(text: NormalisedText, context: ModerationContext, rule) -> FilterResul
 def _matcher(rule) -> Matcher:
     """The rule's lexicons compiled once per policy (rules hash by identity)."""
     return compile_lexicons({tier: rule.lexicons.get(tier, ()) for tier in TIERS})
+
+
+@lru_cache(maxsize=16)
+def _innocent_matcher(rule) -> Matcher:
+    """The rule's innocent phrases compiled once per policy."""
+    return compile_lexicons({"innocent": rule.lexicons["innocent"]})
+
+
+def _outside_innocent_phrases(hits: list[Hit], text: NormalisedText, rule) -> list[Hit]:
+    """Drop the hits that fall inside an innocent phrase ("pussy hats", "cock-a-doodle-doo")."""
+    phrases = [(found.start, found.end) for found in _innocent_matcher(rule).find(text)]
+    return [hit for hit in hits if not any(start <= hit.start and hit.end <= end for start, end in phrases)]
 
 
 def _is_name(hit: Hit, text: NormalisedText, rule) -> bool:
