@@ -9,7 +9,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -45,7 +45,8 @@ DEMONSTRATIVES = frozenset("these those".split())
 POINTERS = frozenset("you ya u ur".split())
 BEFORE, AFTER, GAP = 6, 10, 6
 # The lists found in one pass over the tokens (see _scan).
-_SCANNED = ("groups", "group_adjectives", "places", "references", "condemnation")
+_MENTIONED = ("groups", "group_adjectives", "places", "references")
+_SCANNED = (*_MENTIONED, "condemnation", "death_wishes")
 _MARKERS = ("pointers", "predicates")
 SLUR_TIERS = ("strong", "mild")
 ABUSE_TIERS = ("abuse_strong", "abuse_mild", "insult")
@@ -73,14 +74,16 @@ class _Lexicons:
     hostility: PhraseSet
     condemnation: PhraseSet
     openers: dict[str, tuple[str, ...]]
+    mention_words: frozenset[str]
 
 
 @dataclass(frozen=True, slots=True)
 class _Mention:
     """A group in the token list: named, or pointed at ("these people", "them") with the reference factor;
     `adjective` when only a group adjective or a country names it (only slighting words and swearing right
-    beside it count, and for a country a call for violence before it: "nuke China"), `called` when
-    the words pointing at it are themselves dehumanising ("these dogs")."""
+    beside it count, and for a country a call for violence before it: "nuke China"), `called` when the words
+    pointing at it are themselves dehumanising and slighting ("those filthy rats": "these animals" alone may
+    be animals)."""
 
     first: int
     last: int
@@ -135,9 +138,11 @@ def _lexicons(rule) -> _Lexicons:
         hostility=_phrases(lex["hostility"]),
         condemnation=_phrases(lex["condemnation"]),
         openers={},
+        mention_words=frozenset(),
     )
     lists = {"groups": lexicons.groups, "group_adjectives": lexicons.group_adjectives, "places": lexicons.places,
-             "references": lexicons.references, "condemnation": lexicons.condemnation}
+             "references": lexicons.references, "condemnation": lexicons.condemnation,
+             "death_wishes": lexicons.death_wishes}
     openers: dict[str, tuple[str, ...]] = {}
     for name, phrases in lists.items():
         for word in phrases.first:
@@ -146,9 +151,22 @@ def _lexicons(rule) -> _Lexicons:
         openers[word] = (*openers.get(word, ()), "pointers")
     predicates = (lexicons.dehumanising, lexicons.violence, lexicons.inferiority, lexicons.conduct,
                   lexicons.hostility, lexicons.removal_directions)
-    for word in lexicons.removal_verbs.union(*(phrases.first for phrases in predicates)):
+    for word in {_key_word(phrase) for phrases in predicates for phrase in _entries(phrases)}:
         openers[word] = (*openers.get(word, ()), "predicates")
-    return dataclasses.replace(lexicons, openers=openers)
+    mention_words = DEMONSTRATIVES.union(*(lists[name].first for name in _MENTIONED))
+    return dataclasses.replace(lexicons, openers=openers, mention_words=mention_words)
+
+
+def _entries(phrases: PhraseSet) -> Iterator[tuple[str, ...]]:
+    """Every entry of a phrase set (inflections included) as a tuple of words."""
+    for first, rests in phrases.first.items():
+        for rest in rests:
+            yield (first, *rest)
+
+
+def _key_word(phrase: tuple[str, ...]) -> str:
+    """The word an entry cannot be found without, chosen to be rare: its longest ("a joke" -> "joke")."""
+    return max(phrase, key=len)
 
 
 def _phrases(entries: Iterable[str]) -> PhraseSet:
@@ -194,7 +212,7 @@ def _self_named(tokens: list[str], index: int) -> bool:
 
 def _group_attacks(text: NormalisedText, abuse, lexicons: _Lexicons, params) -> list:
     """For each group named or pointed at, what its sentence says of it, discounted if the sentence condemns it."""
-    if lexicons.openers.keys().isdisjoint(text.vocabulary):
+    if lexicons.mention_words.isdisjoint(text.vocabulary):
         return []
     words = text.words
     tokens = [w for w, _, _ in words]
@@ -206,18 +224,21 @@ def _group_attacks(text: NormalisedText, abuse, lexicons: _Lexicons, params) -> 
         return []
     condemned, predicates = found_at["condemnation"], found_at["predicates"]
     ends = [m.end() for m in _SENTENCE_END.finditer(text.text)]
-    found = _death_wish(tokens, words, mentions, lexicons, params)
+    found = _death_wish(tokens, words, mentions, found_at["death_wishes"], params)
     for mention in mentions:
         first, last = mention.first, mention.last
+        said = _within(predicates, max(0, first - BEFORE), last + AFTER)
+        if not (said or abuse or mention.called):
+            continue
         lo, hi = _sentence_tokens(words, ends, first, last)
-        if not _within(predicates, lo, hi):
+        if not (said and _within(predicates, lo, hi)):
             attack = None
         elif mention.adjective:
             attack = _epithet(tokens, first, last, lo, hi, lexicons, params) or \
                 (mention.place and _violence_before(tokens, first, lo, lexicons, params, last))
         else:
             attack = _attack_on(tokens, first, last, lo, hi, lexicons, params)
-        if not attack and mention.called:
+        if not attack and mention.called and not lexicons.insults.isdisjoint(tokens[first + 1:last - 1]):
             attack = params["dehumanising_score"], first, last, "dehumanising language"
         if attack:
             attack = (attack[0], words[attack[1]][1], words[attack[2] - 1][2], attack[3])
@@ -233,21 +254,21 @@ def _group_attacks(text: NormalisedText, abuse, lexicons: _Lexicons, params) -> 
     return found
 
 
-def _death_wish(tokens, words, mentions, lexicons: _Lexicons, params) -> list:
-    """Death wished on the reader ("kill yourself") in a comment that names a group: held for review."""
-    if not any(mention.factor == 1 and not mention.adjective for mention in mentions):
-        return []
-    hit = lexicons.death_wishes.find(tokens)
-    if hit is None:
+def _death_wish(tokens, words, mentions, wishes: list[tuple[int, int]], params) -> list:
+    """Death wished on the reader ("kill yourself", not "don't kill yourself") in a comment that names a group
+    or calls the reader by one ("you're autistic"): held for review."""
+    wishes = [(first, last) for first, last in wishes if not (first and tokens[first - 1] in NEGATIONS)]
+    if not wishes or not any(mention.factor == 1 and not mention.place for mention in mentions):
         return []
     score = params["violence_score"] * params["reference_factor"]
-    return [(score, words[hit[0]][1], words[hit[1] - 1][2], "death wished on someone for who they are")]
+    first, last = wishes[0]
+    return [(score, words[first][1], words[last - 1][2], "death wished on someone for who they are")]
 
 
 def _scan(tokens: list[str], lexicons: _Lexicons) -> dict[str, list[tuple[int, int]]]:
     """One pass over the tokens for every list whose entries mark a group or a condemnation: per list, its
     entries found (leftmost longest, not overlapping) as token ranges; "pointers" lists the lone demonstratives
-    and pronouns, "predicates" every word that may begin something said of a group (a sentence with none
+    and pronouns, "predicates" the key word of anything that may be said of a group (a sentence with none
     says nothing of the group it names, and is not looked at further)."""
     openers, length = lexicons.openers, len(tokens)
     found: dict[str, list[tuple[int, int]]] = {name: [] for name in (*_SCANNED, "pointers", "predicates")}
@@ -398,7 +419,9 @@ def _conduct(tokens, first, last, hi, lexicons: _Lexicons, params):
 def _generalisation(tokens, first, last, lo, hi, before, lexicons: _Lexicons, params):
     """A group said to be vermin or criminal: after a copula (X are ...), in a question (why are X so ...),
     as a name (calls X vermin) or as an epithet (filthy X); a negation clears it unless it denies humanity."""
-    opener = tokens[before - 1] if before > lo else ""
+    # "Aren't X ...?": the question opener stands before the negation.
+    opener_at = before - 2 if before - 1 > lo and tokens[before - 1] in NEGATIONS else before - 1
+    opener = tokens[opener_at] if opener_at >= lo else ""
     verb = _skip(tokens, last, hi, REFLEXIVES)
     if verb < hi and tokens[verb] in COPULAS:
         start = verb + 1
