@@ -38,6 +38,9 @@ def json_error(status: int, code: str, message: str, field: str | None = None, h
 
 def handle_http_error(error: HTTPException):
     headers = {name: value for name, value in error.get_headers() if name in ("Retry-After", "Allow")}
+    if error.code == 413:
+        limit_kb = current_app.config["MAX_CONTENT_LENGTH"] // 1024
+        error.description = f"The request is larger than {limit_kb} KB, the most this site accepts; nothing was saved."
     if error.code == 429:
         headers.setdefault("Retry-After", str(seconds_until_retry()))  # a refusal always says when to come back
     if wants_json():

@@ -154,7 +154,10 @@ def notice(comment_id: int):
     if comment.author_id != current_user.id:
         abort(404)
     form = ResubmitForm(body=comment.body, version=comment.version)
-    return render_template("public/notice.html", comment=comment, policy=current_policy(), form=form)
+    policy = current_policy()
+    # The rule's title is the page's own word for it ("Personal comments"), not our category name.
+    rule_titles = {rule.category: rule.title for rule in policy.rules}
+    return render_template("public/notice.html", comment=comment, policy=policy, form=form, rule_titles=rule_titles)
 
 
 @bp.route("/comments/<int:comment_id>/resubmit", methods=["POST"])
