@@ -43,8 +43,11 @@ class Figure:
         return self.median / baseline if self.higher_is_better else baseline / self.median
 
     def check(self, passes: Callable[["Figure"], bool]) -> "Figure":
-        """Record whether the target holds."""
-        self.met = bool(passes(self))
+        """Record whether the target holds; a figure with nothing to compare (every request failed) misses it."""
+        try:
+            self.met = bool(passes(self))
+        except TypeError:
+            self.met = False
         return self
 
     def to_dict(self) -> dict:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import fcntl
 import json
 import os
 import platform
@@ -27,6 +28,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="a smoke run: small corpus, short loads, small tables")
     parser.add_argument("--only", nargs="+", choices=SUITES, default=list(SUITES), help="run only these suites")
+    parser.add_argument("--seconds", type=int, help="length of each wrk run (8; quick 2)")
     parser.add_argument("--eval-dir", type=Path, default=corpus.DEFAULT_EVAL_DIR, help="the shared/eval folder")
     parser.add_argument("--per-group", type=int, help="corpus comments per length class and kind (200; quick 20)")
     parser.add_argument("--baseline-per-class", type=int,
@@ -45,6 +47,18 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    args.results_dir.mkdir(parents=True, exist_ok=True)
+    with (args.results_dir / ".lock").open("w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print("another benchmark run is using this checkout (and its databases); try again when it ends",
+                  file=sys.stderr)
+            return 2
+        return run_all(args)
+
+
+def run_all(args: argparse.Namespace) -> int:
     settings = settings_for(args)
     per_group = args.per_group or (20 if args.quick else 200)
     samples = corpus.build_corpus(args.eval_dir, per_group=per_group)
@@ -91,7 +105,7 @@ def settings_for(args: argparse.Namespace) -> Settings:
     quick = args.quick
     return Settings(
         repeats=2 if quick else 3,
-        seconds=2 if quick else 8,
+        seconds=args.seconds or (2 if quick else 8),
         baseline_per_class=args.baseline_per_class or (3 if quick else 20),
         queue_rows=5_000 if quick else 100_000,
         article_comments=1_000,

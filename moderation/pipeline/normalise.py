@@ -82,6 +82,15 @@ class NormalisedText:
         return words
 
     @property
+    def tokens(self) -> tuple[str, ...]:
+        """The words alone, in order, for lookups that C code can run over (filter, tuple.index)."""
+        tokens = self._cache.get("tokens")
+        if tokens is None:
+            self.words
+            tokens = self._cache["tokens"]
+        return tokens
+
+    @property
     def vocabulary(self) -> frozenset[str]:
         """The distinct words, for set lookups that skip a comment with none of a list's words."""
         vocabulary = self._cache.get("vocabulary")
@@ -102,11 +111,11 @@ class NormalisedText:
         return runs
 
     def _tokenise(self) -> tuple[tuple[str, int, int], ...]:
-        """Words and vocabulary in one regex pass: splitting keeps the words at odd indexes, and the running sum
+        """Words, tokens and vocabulary in one regex pass: splitting keeps the words at odd indexes, and the running sum
         of the pieces' lengths gives their offsets, without a Python step per word."""
         pieces = _WORD_SPLIT.split(self.text)
         offsets = list(accumulate(map(len, pieces), initial=0))
-        words = pieces[1::2]
+        words = self._cache["tokens"] = tuple(pieces[1::2])
         self._cache["vocabulary"] = frozenset(words)
         return tuple(zip(words, offsets[1::2], offsets[2::2]))
 

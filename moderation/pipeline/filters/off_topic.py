@@ -34,8 +34,8 @@ _MONEY = re.compile(
 _BARE_LINK_WORDS = 8
 _SHORT_COMMENT_WORDS = 10
 _LOWER_PAIRS = re.compile(r"[a-z]{2}")
-# Written out rather than as \d{3}: a pattern that starts with a character class is scanned for far faster.
-_DIGITS = re.compile(r"\d\d\d")
+# What every phone number holds, written so that it starts with a character class, which re scans for far faster.
+_PHONE_DIGITS = re.compile(r"\d\d\d\)?[ .-]\d\d\d[ .-]\d\d\d\d")
 _CURRENCY = ("$", "£", "€", "dollars", "bucks", "usd")
 _UPPER_BYTES = string.ascii_uppercase.encode()
 _LOWER_BYTES = string.ascii_lowercase.encode()
@@ -138,17 +138,16 @@ def _spam(text: NormalisedText, context: ModerationContext, vocabulary: _Vocabul
     """Find every spam signal, each with the original characters that show it."""
     plain = text.plain or text
     findings = _links(plain, vocabulary.allowed_domains)
-    if _DIGITS.search(plain.text):
+    if _PHONE_DIGITS.search(plain.text):
         findings += [("phone", plain.span(*match.span())) for match in _PHONE.finditer(plain.text)]
     if any(sign in plain.text for sign in _CURRENCY):
         findings += [("money", plain.span(*match.span())) for match in _MONEY.finditer(plain.text)]
-    present = text.vocabulary
-    if not present.isdisjoint(vocabulary.phrases):
-        findings += [("promotion", text.span(start, end)) for start, end in _phrases(text.words, vocabulary.phrases)]
-    if not present.isdisjoint(vocabulary.spam_words):
+    if not text.vocabulary.isdisjoint(vocabulary.phrases):
+        findings += [("promotion", text.span(start, end)) for start, end in _phrases(text, vocabulary.phrases)]
+    if not text.vocabulary.isdisjoint(vocabulary.spam_words):
         # In a comment of a few words a spam word is all there is to it ("subscribe please", "follow me on IG").
         kind = "promotion" if len(text.words) < _SHORT_COMMENT_WORDS else "spam_word"
-        findings += [(kind, text.span(start, end)) for start, end in _phrases(text.words, vocabulary.spam_words)]
+        findings += [(kind, text.span(start, end)) for start, end in _phrases(text, vocabulary.spam_words)]
     if context.recent_texts and _repeated(text.original, context.recent_texts):
         findings.append(("repeat", Span(0, len(text.original), text.original)))
     if _shouting(text.original):
@@ -178,14 +177,15 @@ def _allowed(link: str, domains: tuple[str, ...]) -> bool:
     return any(host == domain or host.endswith("." + domain) for domain in domains)
 
 
-def _phrases(words: tuple, index: dict) -> list[tuple[int, int]]:
-    """Return the ranges of the spam phrases found among the words, looked up by their key word."""
+def _phrases(text: NormalisedText, index: dict) -> list[tuple[int, int]]:
+    """Return the ranges of the spam phrases found among the words, looked up where their key words stand."""
+    words, tokens = text.words, text.tokens
     found = []
-    for position, (word, _, _) in enumerate(words):
-        for phrase, key in index.get(word, ()):
+    for position in sorted(_positions(tokens, text.vocabulary.intersection(index))):
+        for phrase, key in index[tokens[position]]:
             start = position - key
             end = start + len(phrase)
-            if start >= 0 and tuple(w for w, _, _ in words[start:end]) == phrase:
+            if start >= 0 and tokens[start:end] == phrase:
                 found.append((words[start][1], words[end - 1][2]))
     return found
 
@@ -193,7 +193,7 @@ def _phrases(words: tuple, index: dict) -> list[tuple[int, int]]:
 def _may_be_gibberish(text: NormalisedText, vocabulary: _Vocabulary) -> bool:
     """A cheap screen with set operations: is there a long word that the background list lacks (or that holds more
     than plain letters, it's), with five consonants in a row? Most comments have none."""
-    unknown = (text.vocabulary - vocabulary.weights.keys()) | (text.vocabulary & vocabulary.irregular)
+    unknown = text.vocabulary.difference(vocabulary.weights) | (text.vocabulary & vocabulary.irregular)
     return bool(_CONSONANTS.search(" ".join(word for word in unknown if len(word) >= 5)))
 
 
@@ -201,6 +201,20 @@ def _unknown_unpronounceable(text: str, weights: dict) -> bool:
     """Say whether a word of five letters or more that the background list lacks is unpronounceable."""
     return any(len(word) >= 5 and word not in weights and _UNPRONOUNCEABLE.fullmatch(word)
                for word in set(_WORD.findall(text)))
+
+
+def _positions(tokens: tuple[str, ...], wanted) -> list[int]:
+    """Where the wanted words stand among the tokens, found by tuple.index (a C loop) rather than a Python one."""
+    positions = []
+    for word in wanted:
+        position = tokens.index(word)
+        while True:
+            positions.append(position)
+            try:
+                position = tokens.index(word, position + 1)
+            except ValueError:
+                break
+    return positions
 
 
 def _repeated(original: str, recent: tuple[str, ...]) -> bool:
@@ -246,24 +260,24 @@ def _relevance(text: NormalisedText, context: ModerationContext, vocabulary: _Vo
     """Hold a long comment that shares (almost) no rare word with the article or the comment it answers."""
     if not (context.article_title or context.article_text or context.parent_text):
         return []
-    words = _content_words(text.words, vocabulary)
+    words = _content_words(text.tokens, vocabulary)
     params = rule.params
     if len(words) < int(params["min_words_for_relevance"]) or _is_question(text.text, len(words)):
         return []
     sources = [_terms(context.article_title, context.article_text)]
     if context.parent_text:
         sources.append(_terms(context.parent_text))
-    total = sum(weight for _, weight in words)
-    best = max(sum(weight for word, weight in words if _matches(word, terms)) for terms in sources)
+    weights = list(map(vocabulary.content.__getitem__, words))
+    total = sum(weights)
+    best = max(sum(weight for word, weight in zip(words, weights) if _matches(word, terms)) for terms in sources)
     if best / total >= float(params["min_relevance"]):
         return []
     return [("low_relevance", Span(0, len(text.original), text.original))]
 
 
-def _content_words(words: tuple, vocabulary: _Vocabulary) -> list[tuple[str, float]]:
-    """Keep the known English words that carry meaning (not frequent, not general news vocabulary), with weights."""
-    content = vocabulary.content
-    return [(word, content[word]) for word, _, _ in words if word in content]
+def _content_words(tokens: tuple[str, ...], vocabulary: _Vocabulary) -> list[str]:
+    """Keep the known English words that carry meaning (not frequent, not general news vocabulary), in order."""
+    return list(filter(vocabulary.content.__contains__, tokens))
 
 
 def _is_question(text: str, words: int) -> bool:
