@@ -9,6 +9,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping
 
+from moderation.pipeline.learned import WeightsError, WordWeights, parse_weights
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_POLICY_FILE = REPO_ROOT / "policies" / "miami-herald.toml"
 CATEGORIES = ("profanity", "hate_speech", "personal_attack", "off_topic")
@@ -37,6 +39,7 @@ class Rule:
     lexicons: Mapping[str, tuple[str, ...]]
     review_threshold: float
     reject_threshold: float
+    models: Mapping[str, WordWeights]
 
     def action(self, score: float) -> str:
         """What this rule does with a filter score: none, review or reject."""
@@ -116,6 +119,7 @@ def _rule(path: Path, rule_id: str, body: Any, digest) -> Rule:
         lexicons=_lexicons(path, body, rule_id, digest),
         review_threshold=review,
         reject_threshold=reject,
+        models=_models(path, body, rule_id, digest),
     )
 
 
@@ -133,6 +137,27 @@ def _lexicons(path: Path, body: dict, rule_id: str, digest) -> Mapping[str, tupl
             raise PolicyError(path, f"cannot read {file} ({error.strerror})", rule_id, f"lexicons.{name}") from error
         digest.update(filename.encode() + b"\0" + raw)
         loaded[name] = parse_lexicon(raw.decode("utf-8"))
+    return MappingProxyType(loaded)
+
+
+def _models(path: Path, body: dict, rule_id: str, digest) -> Mapping[str, WordWeights]:
+    """Read the rule's learned word weights (name -> file under models/ beside the policy), feeding the version hash."""
+    files = _table(path, body, "models", rule_id, required=False)
+    loaded = {}
+    for name, filename in files.items():
+        field = f"models.{name}"
+        if not isinstance(filename, str):
+            raise PolicyError(path, "must be a file name", rule_id, field)
+        file = path.parent / "models" / filename
+        try:
+            raw = file.read_bytes()
+        except OSError as error:
+            raise PolicyError(path, f"cannot read {file} ({error.strerror})", rule_id, field) from error
+        digest.update(b"models/" + filename.encode() + b"\0" + raw)
+        try:
+            loaded[name] = parse_weights(raw.decode("utf-8"))
+        except (WeightsError, UnicodeDecodeError) as error:
+            raise PolicyError(path, f"{file}: {error}", rule_id, field) from error
     return MappingProxyType(loaded)
 
 

@@ -28,6 +28,7 @@ SORTS = ("oldest", "newest", "score")
 DEFAULT_SORT = {"pending": "oldest", "reported": "oldest", "rejected": "newest", "approved": "newest"}
 HOLD_REASONS = ("premoderation", "reports")  # filter values besides the rule ids
 MAX_PAGE = 200
+COUNT_CAP = 1000  # tab counts stop here ("1000+")
 
 COMMENT_ACTIONS = ("approve", "reject", "feature", "unfeature", "undo")
 UNDOABLE = ("approve", "reject", "feature", "unfeature")
@@ -173,9 +174,19 @@ def queue_page(
 
 
 def queue_counts() -> dict[str, int]:
-    """How many items wait in each tab."""
-    return {name: db.session.scalar(select(func.count()).select_from(Comment).where(queue_condition(name))) or 0
-            for name in QUEUES}
+    """How many items wait in each tab, counted up to COUNT_CAP + 1: an exact count of 100,000 rows is a scan
+    on every page load, and "1000+" tells a moderator as much."""
+    return {name: _capped_count(queue_condition(name)) for name in QUEUES}
+
+
+def _capped_count(condition) -> int:
+    first_rows = select(Comment.id).where(condition).limit(COUNT_CAP + 1).subquery()
+    return db.session.scalar(select(func.count()).select_from(first_rows)) or 0
+
+
+def count_label(count: int) -> str:
+    """'1000+' for a count that reached the cap."""
+    return f"{COUNT_CAP}+" if count > COUNT_CAP else str(count)
 
 
 # --- what may be done --------------------------------------------------------------------------------------------

@@ -7,9 +7,11 @@ from flask import Blueprint, abort, request, session
 from flask_login import current_user, login_required
 
 from moderation.auth.views import safe_next
+from moderation.queue import count_label
 from moderation.templating import timeago
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+bp.add_app_template_filter(count_label)
 
 
 @bp.before_request

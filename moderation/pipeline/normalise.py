@@ -11,13 +11,16 @@ Two views come out of `normalise(text)`:
   no leetspeak), for filters that need ``@name``, numbers, links and the writer's own spelling.
 
 Every view carries `origin` (len(text) + 1 start offsets into the original, the last one being
-len(original)) and `span(start, end)`, which turns a normalised range into a `Span` of the original.
+len(original)), `ends` (the end offset of each character) and `span(start, end)`, which turns a normalised range
+into a `Span` of the original. Where folding kept every character one to one (most comments), `origin` and `ends`
+are ranges, which cost nothing to build.
 """
 from __future__ import annotations
 
 import html
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate
@@ -37,12 +40,14 @@ CONFUSABLES = str.maketrans({
 _DROPPED_CATEGORIES = frozenset({"Mn", "Me", "Cf", "Cc"})
 _KEPT_CONTROLS = frozenset("\n\t\r")
 
-_SPECIAL = re.compile(r"[^\x00-\x7f]+|&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+# One character class, which re scans for fast: a character beyond ASCII, or the & that may open an entity.
+_SPECIAL = re.compile(r"[^\x00-\x25\x27-\x7f]")
+_ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 # Three or more single letters spelled apart by the same separator: f.u.c.k, f u c k, f-u-c-k, s_h_1_t.
 _SPACED = re.compile(r"(?<![^\W_])[a-z@$0-9](?P<sep>[ ._\-~+]{1,2})[a-z@$0-9!](?:(?P=sep)[a-z@$0-9!])+(?![^\W_])")
 # Cheap tests that let most comments skip the rewrites: two single characters spelled apart, a tripled letter.
 _SPACED_HINT = re.compile(r"[ ._\-~+][a-z@$0-9!][ ._\-~+]{1,2}[a-z@$0-9!](?:[ ._\-~+]|$)")
-_TRIPLES = tuple(letter * 3 for letter in "abcdefghijklmnopqrstuvwxyz")
+_TRIPLED = re.compile(r"([a-z])\1\1")
 _STRETCHED = re.compile(r"([a-z])\1{2,}")
 _LEET_RUN = re.compile(r"[0-9@$!#|]+")
 _LEET_TOKEN = re.compile(r"[a-z0-9@$!#|*]+")
@@ -60,8 +65,8 @@ class NormalisedText:
 
     original: str
     text: str
-    origin: list[int]
-    ends: list[int] = field(repr=False)
+    origin: Sequence[int]
+    ends: Sequence[int] = field(repr=False)
     plain: NormalisedText | None = field(default=None, repr=False, compare=False)
     _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
@@ -122,12 +127,10 @@ class NormalisedText:
 
 def normalise(text: str) -> NormalisedText:
     """Fold `text` for matching and keep the way back to its original characters."""
-    folded, starts, ends = _fold(text)
-    rewritten, starts2, ends2 = _rewrite_words(folded, starts, ends)
-    plain = NormalisedText(text, folded, starts + [len(text)], ends)
-    if rewritten is folded:
-        return NormalisedText(text, folded, plain.origin, ends, plain)
-    return NormalisedText(text, rewritten, starts2 + [len(text)], ends2, plain)
+    folded, origin, ends = _fold(text)
+    plain = NormalisedText(text, folded, origin, ends)
+    rewritten, origin, ends = _rewrite_words(folded, origin, ends)
+    return NormalisedText(text, rewritten, origin, ends, plain)
 
 
 @lru_cache(maxsize=4096)
@@ -146,49 +149,63 @@ def _fold_entity(entity: str) -> str:
     return "".join(_fold_char(c) for c in html.unescape(entity))
 
 
-def _fold(text: str) -> tuple[str, list[int], list[int]]:
-    """Fold case, compatibility forms, marks, look-alikes and entities; ASCII runs stay one to one."""
+def _fold(text: str) -> tuple[str, Sequence[int], Sequence[int]]:
+    """Fold case, compatibility forms, marks, look-alikes and entities; ASCII runs stay one to one. Returns the
+    folded text, its origin (with len(text) last) and its ends, as ranges while every character stays one to one."""
     if text.isascii() and "&" not in text:
-        return text.lower(), list(range(len(text))), list(range(1, len(text) + 1))
+        return text.lower(), range(len(text) + 1), range(1, len(text) + 1)
+    units = _units(text)
     pieces: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
     position = 0
-    for match in _SPECIAL.finditer(text):
-        if match.start() > position:
-            _append_ascii(text, position, match.start(), pieces, starts, ends)
-        chunk = match.group()
-        if chunk[0] == "&" and chunk[-1] == ";":
-            _append_unit(_fold_entity(chunk), match.start(), match.end(), pieces, starts, ends)
-        else:
-            for offset, ch in enumerate(chunk, match.start()):
-                _append_unit(_fold_char(ch), offset, offset + 1, pieces, starts, ends)
-        position = match.end()
-    if position < len(text):
-        _append_ascii(text, position, len(text), pieces, starts, ends)
+    for start, end, folded in units:
+        pieces.append(text[position:start].lower())
+        pieces.append(folded)
+        position = end
+    pieces.append(text[position:].lower())
+    if all(end - start == 1 and len(folded) == 1 for start, end, folded in units):
+        return "".join(pieces), range(len(text) + 1), range(1, len(text) + 1)
+    starts, ends = _offsets(units, len(text))
     return "".join(pieces), starts, ends
 
 
-def _append_ascii(text, start, end, pieces, starts, ends) -> None:
-    """Copy an ASCII run lower-cased, each character mapping to itself."""
-    pieces.append(text[start:end].lower())
-    starts.extend(range(start, end))
-    ends.extend(range(start + 1, end + 1))
+def _units(text: str) -> list[tuple[int, int, str]]:
+    """The characters beyond ASCII and the HTML entities, as (start, end, folded form), in order."""
+    units = []
+    for match in _SPECIAL.finditer(text):
+        start = match.start()
+        if match.group() != "&":
+            units.append((start, start + 1, _fold_char(match.group())))
+            continue
+        entity = _ENTITY.match(text, start)
+        if entity:
+            units.append((start, entity.end(), _fold_entity(entity.group())))
+    return units
 
 
-def _append_unit(folded, start, end, pieces, starts, ends) -> None:
-    """Append the folded form of one original unit, every output character pointing at the whole unit;
-    a unit that folds to nothing (a combining mark, a zero-width space) joins the character before it."""
-    if not folded and ends and ends[-1] == start:
-        ends[-1] = end
-    elif folded:
-        pieces.append(folded)
-        starts.extend([start] * len(folded))
-        ends.extend([end] * len(folded))
+def _offsets(units: list[tuple[int, int, str]], length: int) -> tuple[list[int], list[int]]:
+    """Start and end offsets of every folded character: the ASCII between units maps to itself, every character of
+    a unit's folded form to the whole unit, and a unit that folds to nothing (a combining mark, a zero-width space)
+    joins the character before it."""
+    starts: list[int] = []
+    ends: list[int] = []
+    position = 0
+    for start, end, folded in units:
+        starts.extend(range(position, start))
+        ends.extend(range(position + 1, start + 1))
+        if folded:
+            starts.extend([start] * len(folded))
+            ends.extend([end] * len(folded))
+        elif ends and ends[-1] == start:
+            ends[-1] = end
+        position = end
+    starts.extend(range(position, length + 1))
+    ends.extend(range(position + 1, length + 1))
+    return starts, ends
 
 
-def _rewrite_words(text: str, starts: list[int], ends: list[int]) -> tuple[str, list[int], list[int]]:
-    """Join spelled-apart letters, cut stretched letters and undo leetspeak, in that order."""
+def _rewrite_words(text: str, starts: Sequence[int], ends: Sequence[int]) -> tuple[str, Sequence[int], Sequence[int]]:
+    """Join spelled-apart letters, cut stretched letters and undo leetspeak, in that order; `starts` carries the
+    extra final offset of an origin map, which the edits, all inside the text, pass along."""
     for rewrite in (_join_spaced, _cut_stretched, _undo_leet):
         edits = rewrite(text)
         if edits:
@@ -210,10 +227,11 @@ def _join_spaced(text: str) -> list[tuple[int, int, list[int]]]:
 
 def _cut_stretched(text: str) -> list[tuple[int, int, list[tuple[int, int]]]]:
     """Edits that cut a run of three or more equal letters to two, the second covering the rest."""
-    if not any(triple in text for triple in _TRIPLES):
+    first = _TRIPLED.search(text)
+    if not first:
         return []
     return [(m.start(), m.end(), [(m.start(), m.start()), (m.start() + 1, m.end() - 1)])
-            for m in _STRETCHED.finditer(text)]
+            for m in _STRETCHED.finditer(text, first.start())]
 
 
 def _undo_leet(text: str) -> list[tuple[int, int, str]]:
@@ -249,7 +267,7 @@ def _leet_edit(token: str) -> str | None:
     return replaced if replaced != core else None
 
 
-def _apply(text: str, starts: list[int], ends: list[int], edits: list) -> tuple[str, list[int], list[int]]:
+def _apply(text: str, starts: Sequence[int], ends: Sequence[int], edits: list) -> tuple[str, list[int], list[int]]:
     """Apply sorted, non-overlapping edits; an edit is (start, end, replacement) with either a
     same-length string or a list of (first, last) source indices whose original ranges each output
     character covers."""

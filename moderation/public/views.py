@@ -65,13 +65,17 @@ def index():
 def article(slug: str):
     """The story, its comment policy in the page's words, the comments and the form."""
     story = get_article_or_404(slug)
-    threads, published_count = comment_threads(story, current_user)
+    older = request.args.get("older", "")
+    after = int(older) if older.isascii() and older.isdigit() and len(older) <= MAX_ID_DIGITS else None
+    page = comment_threads(story, current_user, after=after)
     return render_template(
         "public/article.html",
         article=story,
         policy=current_policy(),
-        threads=threads,
-        published_count=published_count,
+        threads=page.threads,
+        published_count=page.published_count,
+        older_cursor=page.older_cursor,
+        is_first_page=after is None,
         hidden=comments_hidden(),
         form=CommentForm(),
         report_form=ReportForm(),

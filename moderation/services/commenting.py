@@ -168,7 +168,3 @@ def published_or_own(viewer: User | None) -> object:
         visible = visible | ((Comment.author_id == viewer.id) & (Comment.status == CommentStatus.PENDING))
     return visible
 
-
-def newest_first() -> tuple:
-    return (Comment.featured.desc(), Comment.created_at.desc(), Comment.id.desc())
-

@@ -126,3 +126,11 @@ def test_the_queue_filtered_by_article_offers_its_settings(client, auth, moderat
     auth.login(moderator)
     page = client.get("/admin/queue/pending", query_string={"article": article.id}).get_data(as_text=True)
     assert "Comment settings of" in page and f'action="/admin/articles/{article.id}"' in page
+
+
+def test_tab_counts_stop_at_the_cap(app, client, auth, moderator, monkeypatch):
+    monkeypatch.setattr("moderation.queue.COUNT_CAP", 2)
+    bulk_insert_comments(make_author(), 5)
+    assert queue_counts()["pending"] == 3
+    auth.login(moderator)
+    assert 'class="count-pill">2+</span>' in client.get("/admin/queue/pending").get_data(as_text=True)

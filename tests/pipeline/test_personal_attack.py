@@ -213,3 +213,32 @@ def test_spans_mark_the_insulting_words_as_written(text, expected):
 def test_explanation_names_the_finding_and_the_words():
     result = check(normalise("You're a moron."), NO_CONTEXT, RULE)
     assert "insult" in result.explanation and "moron" in result.explanation
+
+
+@pytest.mark.parametrize("text, words", [
+    ("You must be really ignorant of history to write this crap.", ["ignorant", "crap"]),
+    ("He keeps spouting ignorant crap.", ["ignorant", "crap"]),
+])
+def test_the_learned_words_hold_for_review_what_the_grammar_misses_when_someone_is_named(text, words):
+    found = check(normalise(text), NO_CONTEXT, RULE)
+    assert found.score == RULE.params["model_score"]
+    assert RULE.review_threshold <= found.score < RULE.reject_threshold
+    assert [span.text for span in found.spans] == words
+    assert found.explanation.startswith("words typical of insulting comments: “ignorant”")
+    assert score(text, dataclasses.replace(RULE, models={})) == 0.0
+
+
+def test_the_learned_words_follow_the_public_figure_setting():
+    lenient = dataclasses.replace(RULE, params={**RULE.params, "public_figures": "none"})
+    assert score("He keeps spouting ignorant crap.", lenient) == 0.0
+    assert score("You must be really ignorant of history to write this crap.", lenient) == RULE.params["model_score"]
+
+
+@pytest.mark.parametrize("text", [
+    "This is ignorant crap.",
+    "You are not ignorant, this plan is just crap.",
+    'He wrote "ignorant crap" on the sign.',
+    "Fuck, you are late again.",
+])
+def test_the_learned_words_pass_things_negations_quotes_and_swearing_left_to_other_rules(text):
+    assert score(text) < RULE.review_threshold

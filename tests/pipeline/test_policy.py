@@ -112,3 +112,34 @@ def test_reload_keeps_the_old_policy_when_the_new_one_is_broken(policy_copy, tmp
         reload_policy(app, tmp_path / "missing.toml")
     assert app.extensions["policy"] is old
     assert reload_policy(app, policy_copy) is app.extensions["policy"] is not old
+
+
+def test_the_personal_attack_rule_loads_its_learned_word_weights():
+    model = load_policy().rule("personal_attack").models["offensive"]
+    assert model.weights["idiot"] > 1 > model.weights.get("policy", 0.0)
+
+
+def test_version_changes_when_a_weights_file_changes(policy_copy):
+    before = load_policy(policy_copy).version
+    weights = policy_copy.parent / "models" / "offensive.tsv"
+    weights.write_text(weights.read_text(encoding="utf-8") + "frack\t1.5\n", encoding="utf-8")
+    assert load_policy(policy_copy).version != before
+
+
+@pytest.mark.parametrize("content, expected", [
+    ("(bias)\t-1.0\nidiot\t4.2\nmoron four\n", "offensive.tsv: line 3: expected a word, a tab and a weight"),
+    ("(bias)\t-1.0\nidiot\tlots\n", "offensive.tsv: line 2: weight 'lots' is not a number"),
+    ("idiot\t4.2\n", "offensive.tsv: no (bias) line"),
+])
+def test_a_broken_weights_file_names_the_file_the_line_the_rule_and_the_field(policy_copy, content, expected):
+    (policy_copy.parent / "models" / "offensive.tsv").write_text(content, encoding="utf-8")
+    with pytest.raises(PolicyError) as error:
+        load_policy(policy_copy)
+    message = str(error.value)
+    assert expected in message
+    assert "rule 'personal_attack'" in message and "field 'models.offensive'" in message
+
+
+def test_a_missing_weights_file_is_refused(policy_copy):
+    with pytest.raises(PolicyError, match="models.offensive"):
+        load_policy(edit(policy_copy, 'offensive = "offensive.tsv"', 'offensive = "missing.tsv"'))

@@ -1,6 +1,8 @@
 """The public pages: the article with its policy paragraph, comments as threads, hiding comments."""
 from __future__ import annotations
 
+import pytest
+
 from moderation.db import db
 from moderation.models import Article
 from moderation.policy import current_policy
@@ -76,3 +78,23 @@ def test_closed_article_shows_no_form(client, auth, reader):
     page = client.get(ARTICLE_URL).get_data(as_text=True)
     assert "Comments are closed on this story." in page
     assert 'id="comment-form"' not in page
+
+
+def test_long_threads_are_paged_by_keyset_with_replies_kept_under_their_parent(client, reader, monkeypatch):
+    monkeypatch.setattr("moderation.public.threads.THREADS_PER_PAGE", 3)
+    comments = [add_comment(reader, f"Comment number {n} on the visa figures.") for n in range(5)]
+    add_comment(reader, "A reply to the oldest comment.", parent=comments[0])
+    first = client.get(ARTICLE_URL).get_data(as_text=True)
+    assert [n for n in range(5) if f"Comment number {n} " in first] == [2, 3, 4]
+    assert f"?older={comments[2].id}" in first
+    second = client.get(ARTICLE_URL, query_string={"older": comments[2].id}).get_data(as_text=True)
+    assert [n for n in range(5) if f"Comment number {n} " in second] == [0, 1]
+    assert second.index("Comment number 0") < second.index("A reply to the oldest comment.")
+    assert "Older comments" not in second
+
+
+@pytest.mark.parametrize("older", ["abc", "²", "9" * 40, "-1"])
+def test_bad_page_cursor_shows_the_first_page(client, reader, older):
+    add_comment(reader, "Still shown.")
+    response = client.get(ARTICLE_URL, query_string={"older": older})
+    assert response.status_code == 200 and "Still shown." in response.get_data(as_text=True)

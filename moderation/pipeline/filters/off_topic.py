@@ -13,6 +13,7 @@ import re
 import string
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import islice
 from typing import TYPE_CHECKING
 
 from moderation.pipeline.types import FilterResult, ModerationContext, Span
@@ -234,7 +235,7 @@ def _squashed(text: str) -> str:
 def _shouting(original: str) -> bool:
     """Say whether a comment of some length is written (almost) all in capitals."""
     upper = _count_bytes(original, _UPPER_BYTES)
-    if upper < 20 or len(_LOWER_PAIRS.findall(original, 0, 400)) > 8:
+    if upper < 20 or next(islice(_LOWER_PAIRS.finditer(original, 0, 400), 8, None), None):
         return False
     return upper >= 4 * _count_bytes(original, _LOWER_BYTES)
 

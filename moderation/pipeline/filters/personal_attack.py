@@ -12,8 +12,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
+from moderation.pipeline.learned import WordWeights
+from moderation.pipeline.matching import compile_lexicons
+from moderation.pipeline.normalise import normalise
 from moderation.pipeline.types import FilterResult, ModerationContext
 
 if TYPE_CHECKING:
@@ -123,6 +127,8 @@ _AUXILIARY_VERBS = frozenset({"do", "did", "does", "can", "could", "will", "woul
 _BODY = frozenset({"ass", "azz", "arse", "self"})
 _MASKABLE_FILLERS = ("fucking", "fuckin", "fucken", "damn")
 _NEGATIONS = frozenset({"not", "never", "no", "nor", "hardly"})
+# Negations as the normaliser's words have them ("isn't" is "isn", "t"): a sentence holding one is left to the grammar.
+_NEGATED_WORDS = _NEGATIONS | frozenset({"t", "nt", "isnt", "dont", "doesnt", "arent", "wasnt", "cant", "wont"})
 # Neutral nouns for a person: an insulting adjective before one insults that person ("a stupid person").
 _PERSON_NOUNS = frozenset({"person", "man", "woman", "guy", "dude", "individual", "human", "people", "boy", "girl",
                            "child", "kid", "bunch", "lot", "thing", "creature", "excuse", "soul"})
@@ -143,6 +149,9 @@ _VERBS_AFTER_A_SUBJECT = frozenset({"are", "is", "was", "were", "will", "would",
                                     "has", "had", "do", "does", "did", "keep", "need", "want", "think", "believe",
                                     "still", "never", "always", "actually", "really", "just"})
 _POSSESSIVES = frozenset({"his", "her", "their"})
+# Words by which a comment speaks to or of someone: with them, a likely offensive comment is held for review.
+_PEOPLE_WORDS = _YOU | _YOUR | _THIRD_PRONOUNS | _POSSESSIVES | _PERSON_NOUNS | frozenset(
+    {"u", "ya", "ur", "yo", "youre", "he", "she", "his", "her", "hes", "shes", "theyre"})
 # Words before an insult noun that make it name people ("these clowns", "a bunch of losers", "what a coward").
 _DETERMINERS = frozenset({"a", "an", "the", "these", "those", "such", "some", "all", "many", "most", "bunch", "of",
                           "other", "what", "total", "complete", "utter", "absolute", "real", "bigger", "biggest",
@@ -196,6 +205,8 @@ class _Lexicon:
     targets: frozenset
     persons: frozenset
     qualities: frozenset
+    people_words: frozenset
+    readers: frozenset
     phrases: dict
     squeezed: dict
     maskable: tuple
@@ -215,8 +226,55 @@ class _Scan:
 
 
 def check(text: NormalisedText, context: ModerationContext, rule: Rule) -> FilterResult:
-    """Score a comment by its worst attack on a person, with the words that make it as evidence."""
+    """Score a comment by its worst attack on a person, with the words that make it as evidence; below review, the
+    learned word weights may still hold it."""
     lexicon = _lexicon(rule)
+    result = _attacks(text, lexicon, rule)
+    if result.score >= rule.review_threshold or "offensive" not in rule.models:
+        return result
+    return _learned(text, lexicon, rule) or result
+
+
+def _learned(text: NormalisedText, lexicon: _Lexicon, rule: Rule) -> FilterResult | None:
+    """Hold for review (never reject) a comment with a sentence the word weights find likely offensive that also
+    speaks to or of someone ("you", "he", "people"; only the reader and the writer when `public_figures` is "none").
+    Negated sentences and quoted words are the grammar's alone ("you're not an idiot", he shouted "you idiot"),
+    and a sentence that names no one is criticism of a thing ("a stupid policy"), which passes."""
+    params = rule.params
+    if _evidence_words(rule).isdisjoint(text.vocabulary):
+        return None
+    people = lexicon.people_words if rule.params.get("public_figures", "review") != "none" else lexicon.readers
+    found = _model(rule).score(text, params["model_evidence_weight"], params["model_probability"], people,
+                               _NEGATED_WORDS)
+    quoted = [(text.span(start, end).start, text.span(start, end).end) for start, end in _quoted_ranges(text.text)]
+    spans = tuple(span for span in found.spans if not _inside(span.start, quoted))
+    if not (spans and found.aimed and found.probability >= params["model_probability"]):
+        return None
+    words = ", ".join(f"“{word}”" for word in dict.fromkeys(span.text for span in spans[:5]))
+    return FilterResult(float(params["model_score"]), spans, f"words typical of insulting comments: {words}")
+
+
+@lru_cache(maxsize=32)
+def _evidence_words(rule: Rule) -> frozenset[str]:
+    """The words heavy enough to be evidence: a comment with none of them is passed over at once."""
+    return _model(rule).heavy_words(rule.params["model_evidence_weight"])
+
+
+@lru_cache(maxsize=32)
+def _model(rule: Rule) -> WordWeights:
+    """The rule's word weights without the words other rules judge (lexicons `judged_elsewhere_*`: swearing, slurs),
+    so that the signal holds insults and not a swear word said of nothing."""
+    lists = {name: words for name, words in rule.lexicons.items() if name.startswith("judged_elsewhere")}
+    model = rule.models["offensive"]
+    if not lists:
+        return model
+    matcher = compile_lexicons(lists)
+    kept = {word: weight for word, weight in model.weights.items() if not matcher.find(normalise(word))}
+    return WordWeights(model.bias, MappingProxyType(kept))
+
+
+def _attacks(text: NormalisedText, lexicon: _Lexicon, rule: Rule) -> FilterResult:
+    """The rules' own finding: the worst attack on a person that the grammar reads."""
     stretched = bool(_STRETCHED.search(text.plain.text if text.plain else text.text))
     words = _RAW_WORD.findall(text.text)
     coined = not _COINED_WORDS.isdisjoint(words) and _COINED.search(text.text)
@@ -274,6 +332,9 @@ def _lexicon(rule: Rule) -> _Lexicon:
         targets=frozenset(lists.get("conversation_targets", ())),
         persons=frozenset(_joined(word) for word in lists.get("persons", ())),
         qualities=frozenset(lists.get("qualities", ())),
+        readers=_YOU | _YOUR | frozenset(lists.get("conversation_targets", ())),
+        people_words=_PEOPLE_WORDS | frozenset(lists.get("conversation_targets", ())) | frozenset(
+            _joined(word) for word in lists.get("persons", ())),
         phrases={first: tuple(entries) for first, entries in phrases.items()},
         squeezed={_DOUBLE.sub(r"\1", word): word for word in words + list(compounds)},
         maskable=tuple(words) + firsts,
