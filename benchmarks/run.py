@@ -68,6 +68,7 @@ def run_all(args: argparse.Namespace) -> int:
 
     figures: list[Figure] = []
     skipped: list[str] = []
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ") + ("-quick" if args.quick else "")
     for suite in args.only:
         started = time.perf_counter()
         print(f"== {suite}", flush=True)
@@ -76,13 +77,17 @@ def run_all(args: argparse.Namespace) -> int:
         except PREREQUISITE_ERRORS as missing:
             skipped.append(f"{suite}: {missing}")
             print(f"   skipped: {missing}", flush=True)
+        except Exception as error:  # one broken suite must not lose the figures of the others
+            skipped.append(f"{suite}: failed: {type(error).__name__}: {error}")
+            print(f"   FAILED: {type(error).__name__}: {error}", flush=True)
         print(f"   {time.perf_counter() - started:.0f} s", flush=True)
+        write_results(args.results_dir, machine, samples, figures, skipped, args.quick, stamp)
 
     print()
     print(text_table(figures))
     for line in skipped:
         print(f"not run: {line}")
-    write_results(args.results_dir, machine, samples, figures, skipped, args.quick)
+    print(f"\nwritten: {args.results_dir / stamp}.md and .json", file=sys.stderr)
     return 0
 
 
@@ -135,10 +140,9 @@ def _read_lines(path: str) -> list[str]:
         return []
 
 
-def write_results(directory: Path, machine: dict, samples, figures: list[Figure], skipped: list[str], quick: bool):
-    """results/<stamp>.json and .md, and latest.md; the folder is git-ignored."""
-    directory.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ") + ("-quick" if quick else "")
+def write_results(directory: Path, machine: dict, samples, figures: list[Figure], skipped: list[str], quick: bool,
+                  stamp: str):
+    """results/<stamp>.json and .md, and latest.md, rewritten after every suite; the folder is git-ignored."""
     heading = (f"{machine['date']} · {machine['cpu']} · {machine['cores']} cores · Python {machine['python']} · "
                f"corpus {len(samples)} comments ({corpus.corpus_digest(samples)})" + (" · --quick" if quick else ""))
     markdown = heading + "\n\n" + markdown_table(figures) + "\n" + "".join(f"\nNot run: {s}" for s in skipped) + "\n"
@@ -147,4 +151,3 @@ def write_results(directory: Path, machine: dict, samples, figures: list[Figure]
     payload = {"machine": machine, "corpus": corpus.corpus_digest(samples), "quick": quick, "skipped": skipped,
                "figures": [f.to_dict() for f in figures]}
     (directory / f"{stamp}.json").write_text(json.dumps(payload, indent=2, ensure_ascii=False), encoding="utf-8")
-    print(f"\nwritten: {directory / stamp}.md and .json", file=sys.stderr)

@@ -6,13 +6,16 @@ starting with root, `*root*` words containing root, and phrases of several words
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from moderation.pipeline.normalise import WORD, NormalisedText
 
 INFLECTIONS = ("", "s", "ed", "er", "ers", "ing", "in", "y")
 _DOUBLE = re.compile(r"([a-z])\1")
+_MASK_OR_PH = re.compile(r"\*|ph")
+# How many spellings a matcher remembers before it starts afresh: bounded, since comments bring new ones forever.
+MEMORY = 65536
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +37,7 @@ class Matcher:
     affixes: list[tuple[re.Pattern, str, dict[str, str]]]
     phrases: list[tuple[re.Pattern, str, frozenset[str] | None]]
     blob: dict[str, str]
-    masked: dict[str, str | None] = field(default_factory=dict)
+    variants: dict[tuple[str, bool, float], str | None] = field(default_factory=dict)
 
     def find(self, text: NormalisedText, max_masked_share: float = 0.5) -> list[Hit]:
         """Every lexicon word or phrase in `text`, leftmost first; a whole-word hit wins over a root or phrase."""
@@ -89,6 +92,15 @@ class Matcher:
         return None
 
     def _variant(self, word: str, rewritten: bool, max_masked_share: float) -> str | None:
+        """The tier of a spelling that may stand for a listed word, remembered per spelling: the same ones recur."""
+        key = (word, rewritten, max_masked_share)
+        if key not in self.variants:
+            if len(self.variants) >= MEMORY:
+                self.variants.clear()
+            self.variants[key] = self._spelled_tier(word, rewritten, max_masked_share)
+        return self.variants[key]
+
+    def _spelled_tier(self, word: str, rewritten: bool, max_masked_share: float) -> str | None:
         """The tier of a stretched (fuuck, fuuckwit), ph-for-f (phuck) or masked (f*ck) spelling of a listed word."""
         if rewritten and _DOUBLE.search(word):
             tier = self.squeezed.get(squeeze(word)) or self._affix_tier(squeeze(word))
@@ -99,15 +111,8 @@ class Matcher:
             if tier:
                 return tier
         if "*" in word:
-            return self._unmask(word, max_masked_share)
+            return _unmask(word, self.blob, max_masked_share)
         return None
-
-    def _unmask(self, word: str, max_masked_share: float) -> str | None:
-        """The strongest tier with a word that a masked spelling can stand for, remembered per spelling."""
-        key = f"{word}\0{max_masked_share}"
-        if key not in self.masked:
-            self.masked[key] = _unmask(word, self.blob, max_masked_share)
-        return self.masked[key]
 
 
 def compile_lexicons(tiers: Mapping[str, Iterable[str]]) -> Matcher:
@@ -135,8 +140,10 @@ def _variant_spellings(text: NormalisedText, rewritten: bool) -> frozenset[str]:
     """The distinct words that may be a listed word spelled otherwise: masked, ph for f, or stretched."""
     if not rewritten and "*" not in text.text and "ph" not in text.text:
         return frozenset()
-    return frozenset(word for word in text.vocabulary
-                     if "*" in word or "ph" in word or (rewritten and _DOUBLE.search(word)))
+    spellings = set(filter(_MASK_OR_PH.search, text.vocabulary))
+    if rewritten:
+        spellings.update(filter(_DOUBLE.search, text.vocabulary))
+    return frozenset(spellings)
 
 
 def _placed(text: str, match: re.Match, place: str) -> bool:
@@ -258,8 +265,8 @@ class PhraseSet:
             return 0
         for rest in rests:
             end = index + 1 + len(rest)
-            if end <= stop and tuple(tokens[index + 1:end]) == rest:
-                return 1 + len(rest)
+            if end <= stop and (not rest or tuple(tokens[index + 1:end]) == rest):
+                return end - index
         return 0
 
     def find(self, tokens: list[str], start: int = 0, stop: int | None = None) -> tuple[int, int] | None:
@@ -289,3 +296,18 @@ class PhraseSet:
             if self.match_at(tokens, index, stop) == stop - index:
                 return index
         return None
+
+
+def positions(tokens: Sequence[str], wanted: Iterable[str]) -> list[int]:
+    """Where the wanted words stand among the tokens, unsorted: found by index() (a loop in C), which beats a
+    Python loop over every token when few of them are wanted."""
+    found = []
+    for word in wanted:
+        position = -1
+        while True:
+            try:
+                position = tokens.index(word, position + 1)
+            except ValueError:
+                break
+            found.append(position)
+    return found

@@ -55,6 +55,8 @@ def test_plain_view_keeps_the_writers_spelling():
     ("Ｈｉ ｆｕｃｋ", "fuck", "ｆｕｃｋ"),
     ("&amp; fuuuuuck", "fuuck", "fuuuuuck"),
     ("\u200b\u200bsh\u200bit", "shit", "sh\u200bit"),
+    ("AT&T ѕh1t", "shit", "ѕh1t"),
+    ("Q&A… ѕhit", "shit", "ѕhit"),
 ])
 def test_spans_point_at_the_original_characters(original, word, expected):
     text = normalise(original)
@@ -80,6 +82,19 @@ def test_words_carry_normalised_offsets():
     text = normalise("You, sh1t-head!")
     assert [word for word, _, _ in text.words] == ["you", "shit", "head"]
     assert all(text.text[start:end] == word for word, start, end in text.words)
+
+
+@pytest.mark.parametrize("original", ["You, sh1t-head!", "Ｈｉ, **f*ck** you", "go_back 2 where ѕhe came from"])
+def test_tokens_and_vocabulary_are_the_words(original):
+    text = normalise(original)
+    assert text.tokens == tuple(word for word, _, _ in text.words)
+    assert text.vocabulary == frozenset(text.tokens)
+
+
+def test_runs_are_the_words_split_at_masks_and_underscores():
+    text = normalise("go_back, f**k off")
+    assert text.vocabulary == {"go_back", "f**k", "off"}
+    assert text.runs == {"go", "back", "f", "k", "off"}
 
 
 @pytest.mark.parametrize("chunk", ["*", "1", "$", "a1", "a ", "a.", "aaab ", "&amp;", "é", "\u200b"])

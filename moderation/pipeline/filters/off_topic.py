@@ -16,6 +16,7 @@ from functools import lru_cache
 from itertools import islice
 from typing import TYPE_CHECKING
 
+from moderation.pipeline.matching import positions
 from moderation.pipeline.types import FilterResult, ModerationContext, Span
 
 if TYPE_CHECKING:
@@ -182,7 +183,7 @@ def _phrases(text: NormalisedText, index: dict) -> list[tuple[int, int]]:
     """Return the ranges of the spam phrases found among the words, looked up where their key words stand."""
     words, tokens = text.words, text.tokens
     found = []
-    for position in sorted(_positions(tokens, text.vocabulary.intersection(index))):
+    for position in sorted(positions(tokens, text.vocabulary.intersection(index))):
         for phrase, key in index[tokens[position]]:
             start = position - key
             end = start + len(phrase)
@@ -202,20 +203,6 @@ def _unknown_unpronounceable(text: str, weights: dict) -> bool:
     """Say whether a word of five letters or more that the background list lacks is unpronounceable."""
     return any(len(word) >= 5 and word not in weights and _UNPRONOUNCEABLE.fullmatch(word)
                for word in set(_WORD.findall(text)))
-
-
-def _positions(tokens: tuple[str, ...], wanted) -> list[int]:
-    """Where the wanted words stand among the tokens, found by tuple.index (a C loop) rather than a Python one."""
-    positions = []
-    for word in wanted:
-        position = tokens.index(word)
-        while True:
-            positions.append(position)
-            try:
-                position = tokens.index(word, position + 1)
-            except ValueError:
-                break
-    return positions
 
 
 def _repeated(original: str, recent: tuple[str, ...]) -> bool:
