@@ -21,7 +21,7 @@ class Defaults:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REPORT_HIDE_THRESHOLD = 3
     RATELIMIT_STORAGE_URI = "memory://"
-    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_HEADERS_ENABLED = False  # each X-RateLimit header costs a storage read; 429s still carry Retry-After
     COMMENTS_PER_MINUTE = "5 per minute"
     REPORTS_PER_HOUR = "20 per hour"
     REGISTRATIONS_PER_HOUR = "10 per hour"

@@ -21,6 +21,18 @@ def wants_json() -> bool:
     )
 
 
+# Headers a client acts on: when to retry, how to authenticate, which methods exist.
+KEPT_HEADERS = ("Retry-After", "WWW-Authenticate", "Allow")
+
+
+def explaining_headers(error: HTTPException) -> dict[str, str]:
+    """The error's headers a client acts on; a 429 always says when to come back."""
+    headers = {name: value for name, value in error.get_headers() if name in KEPT_HEADERS}
+    if error.code == 429:
+        headers.setdefault("Retry-After", str(seconds_until_retry()))
+    return headers
+
+
 def _code_for(error: HTTPException) -> str:
     return (error.name or "error").lower().replace(" ", "_").replace("'", "")
 
@@ -37,12 +49,10 @@ def json_error(status: int, code: str, message: str, field: str | None = None, h
 
 
 def handle_http_error(error: HTTPException):
-    headers = {name: value for name, value in error.get_headers() if name in ("Retry-After", "Allow")}
+    headers = explaining_headers(error)
     if error.code == 413:
         limit_kb = current_app.config["MAX_CONTENT_LENGTH"] // 1024
         error.description = f"The request is larger than {limit_kb} KB, the most this site accepts; nothing was saved."
-    if error.code == 429:
-        headers.setdefault("Retry-After", str(seconds_until_retry()))  # a refusal always says when to come back
     if wants_json():
         return json_error(error.code or 500, _code_for(error), error.description or error.name, headers=headers)
     return render_template("error.html", error=error), error.code, headers

@@ -4,11 +4,7 @@ from __future__ import annotations
 from flask import Response, jsonify
 from werkzeug.exceptions import HTTPException
 
-from moderation.errors import _code_for
-
-# Headers a client acts on: when to retry, how to authenticate, which methods exist.
-KEPT_HEADERS = ("Retry-After", "WWW-Authenticate", "Allow")
-
+from moderation.errors import _code_for, explaining_headers
 
 class ApiError(HTTPException):
     """An error a view raises on purpose, with a machine-readable code and, for bad input, the field at fault."""
@@ -36,7 +32,5 @@ def native_error(error: HTTPException) -> Response:
     body.update(getattr(error, "details", {}))
     response = jsonify({"error": body})
     response.status_code = error.code or 500
-    for name, value in error.get_headers():
-        if name in KEPT_HEADERS:
-            response.headers[name] = value
+    response.headers.update(explaining_headers(error))
     return response

@@ -15,6 +15,7 @@ from werkzeug.exceptions import HTTPException
 from moderation.api.auth import current_key, require_scope
 from moderation.api.perspective_scores import ATTRIBUTES, attribute_scores
 from moderation.db import db
+from moderation.errors import explaining_headers
 from moderation.models import ScoreFeedback
 from moderation.pipeline import moderate
 from moderation.pipeline.types import ModerationContext, Refused
@@ -51,9 +52,7 @@ def google_error(error: HTTPException) -> Response:
         body["details"] = [{"@type": ERROR_DETAIL_TYPE, "errorType": error.error_type, **error.detail}]
     response = jsonify({"error": body})
     response.status_code = status
-    for name, value in error.get_headers():
-        if name in ("Retry-After", "WWW-Authenticate"):
-            response.headers[name] = value
+    response.headers.update(explaining_headers(error))
     return response
 
 
