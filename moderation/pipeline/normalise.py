@@ -204,9 +204,10 @@ def _offsets(units: list[tuple[int, int, str]], length: int) -> tuple[list[int],
 
 
 def _rewrite_words(text: str, starts: Sequence[int], ends: Sequence[int]) -> tuple[str, Sequence[int], Sequence[int]]:
-    """Join spelled-apart letters, cut stretched letters and undo leetspeak, in that order; `starts` carries the
-    extra final offset of an origin map, which the edits, all inside the text, pass along."""
-    for rewrite in (_join_spaced, _cut_stretched, _undo_leet):
+    """Join spelled-apart letters, undo leetspeak, then cut stretched letters (in that order, so that a stretched
+    symbol such as sh!!!t is cut too and normalising twice changes nothing); `starts` carries the extra final
+    offset of an origin map, which the edits, all inside the text, pass along."""
+    for rewrite in (_join_spaced, _undo_leet, _cut_stretched):
         edits = rewrite(text)
         if edits:
             text, starts, ends = _apply(text, starts, ends, edits)

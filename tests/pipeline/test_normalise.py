@@ -101,3 +101,10 @@ def test_runs_are_the_words_split_at_masks_and_underscores():
 def test_long_runs_of_odd_characters_normalise_without_blowing_up(chunk):
     text = normalise(chunk * (20_000 // len(chunk)))
     assert len(text.origin) == len(text.text) + 1
+
+
+@pytest.mark.parametrize("written, expected", [("sh!!!t", "shiit"), ("a$$$hole", "asshole"), ("wow!!! great", "wow!!! great")])
+def test_stretched_symbols_are_read_as_letters_before_the_cut(written, expected):
+    once = normalise(written)
+    assert once.text == expected
+    assert normalise(once.text).text == expected

@@ -67,10 +67,6 @@ def test_normalise_never_raises_and_every_span_is_a_slice_of_the_original(text):
     _assert_spans_point_at_original(normalise(text), text)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="leetspeak is undone after stretched letters are cut: 'sh!!!t' -> 'shiiit' -> 'shiit' (and 'sh!!!t' escapes the profanity filter)",
-)
 @given(comment_text)
 @BOUNDED
 @example("sh!!!t")

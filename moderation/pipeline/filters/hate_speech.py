@@ -48,6 +48,8 @@ BEFORE, AFTER, GAP = 6, 10, 6
 _MENTIONED = ("groups", "group_adjectives", "places", "references")
 _SCANNED = (*_MENTIONED, "condemnation", "death_wishes")
 _MARKERS = ("pointers", "predicates")
+# What a "t" after a word ending in "n" is read as ("isn't" is "isn", "t"): see _group_attacks.
+_NOT = frozenset(["not"])
 SLUR_TIERS = ("strong", "mild")
 ABUSE_TIERS = ("abuse_strong", "abuse_mild", "insult")
 
@@ -75,6 +77,7 @@ class _Lexicons:
     condemnation: PhraseSet
     openers: dict[str, tuple[str, ...]]
     mention_words: frozenset[str]
+    attack_words: frozenset[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +142,7 @@ def _lexicons(rule) -> _Lexicons:
         condemnation=_phrases(lex["condemnation"]),
         openers={},
         mention_words=frozenset(),
+        attack_words=frozenset(),
     )
     lists = {"groups": lexicons.groups, "group_adjectives": lexicons.group_adjectives, "places": lexicons.places,
              "references": lexicons.references, "condemnation": lexicons.condemnation,
@@ -151,10 +155,12 @@ def _lexicons(rule) -> _Lexicons:
         openers[word] = (*openers.get(word, ()), "pointers")
     predicates = (lexicons.dehumanising, lexicons.violence, lexicons.inferiority, lexicons.conduct,
                   lexicons.hostility, lexicons.removal_directions)
-    for word in {_key_word(phrase) for phrases in predicates for phrase in _entries(phrases)}:
+    predicate_words = _key_words(*predicates)
+    for word in predicate_words:
         openers[word] = (*openers.get(word, ()), "predicates")
-    mention_words = DEMONSTRATIVES.union(*(lists[name].first for name in _MENTIONED))
-    return dataclasses.replace(lexicons, openers=openers, mention_words=mention_words)
+    mention_words = DEMONSTRATIVES | _key_words(*(lists[name] for name in _MENTIONED))
+    attack_words = predicate_words | _key_words(lexicons.death_wishes)
+    return dataclasses.replace(lexicons, openers=openers, mention_words=mention_words, attack_words=attack_words)
 
 
 def _entries(phrases: PhraseSet) -> Iterator[tuple[str, ...]]:
@@ -162,6 +168,11 @@ def _entries(phrases: PhraseSet) -> Iterator[tuple[str, ...]]:
     for first, rests in phrases.first.items():
         for rest in rests:
             yield (first, *rest)
+
+
+def _key_words(*phrase_sets: PhraseSet) -> frozenset[str]:
+    """One key word of every entry: a comment holding none of them holds no entry of these sets."""
+    return frozenset(_key_word(phrase) for phrases in phrase_sets for phrase in _entries(phrases))
 
 
 def _key_word(phrase: tuple[str, ...]) -> str:
@@ -212,11 +223,17 @@ def _self_named(tokens: list[str], index: int) -> bool:
 
 def _group_attacks(text: NormalisedText, abuse, lexicons: _Lexicons, params) -> list:
     """For each group named or pointed at, what its sentence says of it, discounted if the sentence condemns it."""
-    if lexicons.mention_words.isdisjoint(text.vocabulary):
+    vocabulary = text.vocabulary
+    if "t" in vocabulary:
+        vocabulary = vocabulary | _NOT
+    if lexicons.mention_words.isdisjoint(vocabulary):
+        return []
+    # Without swearing, only a word that may say something of a group (or a death wish) can make a finding.
+    if not abuse and lexicons.attack_words.isdisjoint(vocabulary):
         return []
     words = text.words
-    tokens = [w for w, _, _ in words]
-    if "t" in text.vocabulary:
+    tokens = list(text.tokens)
+    if "t" in vocabulary:
         tokens = ["not" if w == "t" and i and tokens[i - 1].endswith("n") else w for i, w in enumerate(tokens)]
     found_at = _scan(tokens, lexicons)
     mentions = _mentions(tokens, found_at, lexicons, params["reference_factor"])

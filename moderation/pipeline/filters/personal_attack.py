@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
 # Words (with a contraction or a mask), commas and sentence ends; sentence ends are first all written "." and
 # a run of them is one token ".".
 _TOKEN = re.compile(r"[a-z0-9][a-z0-9*]*(?:'[a-z]+)?|\.(?!\.)|,")
+_TOKEN_SPLIT = re.compile(f"({_TOKEN.pattern})")
 _SENTENCE_ENDS = str.maketrans("!?;:\n", ".....")
 # Plain words, to test cheaply whether a comment holds any word that could start a finding.
 _RAW_WORD = re.compile(r"[a-z0-9]+")
@@ -363,7 +365,10 @@ def _plain_tokens(phrase: str) -> tuple[str, ...]:
 
 def _tokens(text: str, lexicon: _Lexicon | None, stretched: bool) -> list[tuple[str, int, int]]:
     """Split normalised text into words, contractions expanded ("you're" → you, are), sentence ends as "."."""
-    tokens = [(match[0], match.start(), match.end()) for match in _TOKEN.finditer(text.translate(_SENTENCE_ENDS))]
+    # Splitting keeps the tokens at odd indexes, and the running sum of the pieces' lengths gives their offsets.
+    pieces = _TOKEN_SPLIT.split(text.translate(_SENTENCE_ENDS))
+    offsets = list(accumulate(map(len, pieces), initial=0))
+    tokens = list(zip(pieces[1::2], offsets[1::2], offsets[2::2]))
     if not (stretched or "'" in text or "*" in text or _SPOKEN_WORD.search(text)):
         return tokens
     rewritten = []
@@ -393,11 +398,17 @@ def _restore(word: str, lexicon: _Lexicon) -> str:
         core = word.strip("*")
         if "*" not in core or core.replace("*", "") in lexicon.nouns:
             return core.replace("*", "")
-        shape = re.compile(core.replace("*", "[a-z]"))
+        shape = _mask_shape(core)
         return next((known for known in lexicon.maskable + _MASKABLE_FILLERS if shape.fullmatch(known)), word)
     if not _DOUBLE.search(word):
         return word
     return lexicon.squeezed.get(_DOUBLE.sub(r"\1", word), word)
+
+
+@lru_cache(maxsize=1024)
+def _mask_shape(core: str) -> re.Pattern:
+    """The pattern a masked word stands for (id*ot: id[a-z]ot), compiled once per spelling."""
+    return re.compile(core.replace("*", "[a-z]"))
 
 
 def _join_coined(text: str, tokens: list) -> tuple[list, frozenset]:
