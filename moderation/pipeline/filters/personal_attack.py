@@ -278,7 +278,8 @@ def _model(rule: Rule) -> WordWeights:
 def _attacks(text: NormalisedText, lexicon: _Lexicon, rule: Rule) -> FilterResult:
     """The rules' own finding: the worst attack on a person that the grammar reads."""
     stretched = bool(_STRETCHED.search(text.plain.text if text.plain else text.text))
-    words = _RAW_WORD.findall(text.text)
+    # In ASCII text the normaliser's runs are exactly the plain words, already computed for every filter.
+    words = text.runs if text.text.isascii() else _RAW_WORD.findall(text.text)
     coined = not _COINED_WORDS.isdisjoint(words) and _COINED.search(text.text)
     if not (stretched or coined) and "*" not in text.text and lexicon.triggers.isdisjoint(words):
         return FilterResult()
