@@ -22,7 +22,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     _fill_instance_defaults(app)
 
-    from moderation import auth, commands, db, errors, extensions, policy, public, security, templating
+    from moderation import admin, api, auth, commands, db, errors, extensions, policy, public, security, templating
 
     security.init_app(app)
     extensions.init_app(app)
@@ -32,17 +32,10 @@ def create_app(config: Mapping | None = None) -> Flask:
     templating.init_app(app)
     auth.init_app(app)
     public.init_app(app)
-    _init_optional_blueprints(app)
-    commands.init_app(app)
-    return app
-
-
-def _init_optional_blueprints(app: Flask) -> None:
-    """The admin queue and the JSON API register themselves when present."""
-    from moderation import admin, api
-
     admin.init_app(app)
     api.init_app(app)
+    commands.init_app(app)
+    return app
 
 
 def _load_environment(app: Flask) -> None:

@@ -27,7 +27,6 @@ class Defaults:
     REGISTRATIONS_PER_HOUR = "10 per hour"
     LOGINS_PER_MINUTE = "10 per minute"
     PROXY_FIX_HOPS = 0
-    COMMENTS_PAGE_SIZE = 50
     API_RATE_LIMIT_PER_KEY = "600 per minute"  # requests with a valid key, counted per key
     API_RATE_LIMIT_PER_ADDRESS = "120 per minute"  # requests without one, counted per client address
     CORAL_RATE_LIMIT = "1200 per minute"  # Coral's server calls from one address for all its readers
