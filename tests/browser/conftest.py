@@ -8,6 +8,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError, sync_playwright
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
@@ -37,7 +38,6 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(scope="session")
 def chromium():
-    from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
@@ -113,9 +113,21 @@ def open_page(chromium, site):
         context.close()
 
 
+SCREENSHOT_ATTEMPTS = 3
+
+
 def screenshot(page, name: str) -> Path:
+    """Headless Chromium on a busy machine sometimes cannot capture a frame still being painted: wait and retry."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path))
+    page.wait_for_load_state("load")
+    for attempt in range(1, SCREENSHOT_ATTEMPTS + 1):
+        try:
+            page.screenshot(path=str(path))
+            break
+        except PlaywrightError as error:
+            if "Unable to capture screenshot" not in str(error) or attempt == SCREENSHOT_ATTEMPTS:
+                raise
+            page.wait_for_timeout(300)
     print(f"screenshot: {path}")
     return path
