@@ -7,6 +7,7 @@ import re
 
 import pytest
 from flask_migrate import upgrade
+from hypothesis import settings
 from sqlalchemy import create_engine, text
 from werkzeug.security import generate_password_hash
 
@@ -18,6 +19,11 @@ from moderation.models import user as user_model
 from moderation.seed import seed_if_empty
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+
+# CI explores the same examples every run, so a red build is reproducible; locally hypothesis keeps exploring.
+settings.register_profile("ci", derandomize=True, database=None)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 PASSWORD = "correct horse battery"
 
 
