@@ -1,6 +1,8 @@
 """The native API under /api/v1: judge text, read articles and comments, post comments, work the queue."""
 from __future__ import annotations
 
+import time
+
 from flask import Blueprint, abort, jsonify, request
 from sqlalchemy import func, select
 from werkzeug.exceptions import HTTPException
@@ -32,6 +34,8 @@ API_QUEUES = ("pending", "reported", "rejected")
 IDEMPOTENCY_KEY_MAX_LENGTH = 200
 # Refusals that are about a field of the request rather than the state of the article or author.
 REFUSAL_FIELDS = {"empty": "text", "too_long": "text", "bad_parent": "parent_id"}
+ARTICLE_TEXT_SECONDS = 30
+_article_texts: dict[str, tuple[float, tuple[str, str]]] = {}
 
 
 def get_article_or_404(slug: str) -> Article:
@@ -47,18 +51,29 @@ def refusal_error(refusal: Refused) -> ApiError:
     return ApiError(409, refusal.code, refusal.message)
 
 
+def article_text(slug: str) -> tuple[str, str] | None:
+    """(title, body) of a stored article, kept per process for ARTICLE_TEXT_SECONDS: scoring relevance needs no
+    fresher copy, and it saves a query on every call. Only found articles are kept, so the cache is bounded."""
+    now = time.monotonic()
+    kept = _article_texts.get(slug)
+    if kept is not None and now - kept[0] < ARTICLE_TEXT_SECONDS:
+        return kept[1]
+    row = db.session.execute(select(Article.title, Article.body).where(Article.slug == slug)).first()
+    if row is None:
+        return None
+    _article_texts[slug] = (now, (row.title, row.body))
+    return row.title, row.body
+
+
 def judge(item: dict, field_prefix: str = "") -> dict:
     """The verdict on one {text, article?, context?} item; 422 names the item's field when it cannot be judged."""
-    article = None
+    title, body = "", ""
     if item.get("article"):
-        article = db.session.scalar(select(Article).where(Article.slug == item["article"]))
-        if article is None:
+        found = article_text(item["article"])
+        if found is None:
             raise field_error(f"{field_prefix}article", f"{field_prefix}article: no article with this slug.")
-    context = ModerationContext(
-        article_title=article.title if article else "",
-        article_text=article.body if article else "",
-        parent_text=item.get("context") or None,
-    )
+        title, body = found
+    context = ModerationContext(article_title=title, article_text=body, parent_text=item.get("context") or None)
     try:
         return moderate(item["text"], context, current_policy()).to_dict()
     except Refused as refusal:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 
+from moderation.db import db
 from moderation.models import Comment, Decision, User
 from moderation.pipeline import moderate
 from moderation.pipeline.types import ModerationContext
@@ -30,6 +31,22 @@ def test_moderate_judges_against_the_article_and_the_replied_comment(client, key
     response = client.post("/api/v1/moderate", json=body, headers=key_headers)
     context = ModerationContext(article_title=article.title, article_text=article.body, parent_text="Havana talks matter.")
     assert response.get_json() == expected_verdict(body["text"], context)
+
+
+def test_the_article_text_is_reread_once_the_cached_copy_expires(client, key_headers, monkeypatch):
+    monkeypatch.setattr("moderation.api.native._article_texts", {})
+    article = seed_article()
+    spam = {"text": "The baseball trades this season reshaped pitching rotations, bullpen depth, batting averages, "
+            "shortstop defense and outfield platoons across the league standings.", "article": SEED_SLUG}
+    before = client.post("/api/v1/moderate", json=spam, headers=key_headers).get_json()
+    article.body = ("Baseball trades reshaped pitching rotations, bullpen depth, batting averages, shortstop defense "
+                    "and outfield platoons in the league standings.")
+    db.session.commit()
+    monkeypatch.setattr("moderation.api.native.ARTICLE_TEXT_SECONDS", 0)
+    after = client.post("/api/v1/moderate", json=spam, headers=key_headers).get_json()
+    context = ModerationContext(article_title=article.title, article_text=article.body)
+    assert after == expected_verdict(spam["text"], context)
+    assert (before["categories"]["off_topic"]["action"], after["categories"]["off_topic"]["action"]) == ("review", "none")
 
 
 @pytest.mark.parametrize(
