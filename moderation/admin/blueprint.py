@@ -7,11 +7,17 @@ from flask import Blueprint, abort, request, session
 from flask_login import current_user, login_required
 
 from moderation.auth.views import safe_next
-from moderation.queue import count_label
+from moderation.queue import count_label, queue_counts
 from moderation.templating import timeago
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 bp.add_app_template_filter(count_label)
+
+
+@bp.context_processor
+def queue_tab_counts() -> dict:
+    """Every admin page shows the queue's counts in its tabs."""
+    return {"counts": queue_counts()}
 
 
 @bp.before_request

@@ -13,7 +13,6 @@ from moderation.admin.blueprint import bp
 from moderation.db import db
 from moderation.models import ActorType, Decision, User
 from moderation.policy import current_policy
-from moderation.queue import queue_counts
 
 PAGE_SIZE = 50
 CSV_COLUMNS = ("id", "created_at", "actor_type", "actor_id", "actor_name", "action", "comment_id",
@@ -95,7 +94,6 @@ def log():
         actions=db.session.scalars(select(Decision.action).distinct().order_by(Decision.action)).all(),
         rules=[rule.id for rule in current_policy().rules],
         actor_types=[t.value for t in ActorType if t is not ActorType.USER],
-        counts=queue_counts(),
     )
 
 

@@ -16,7 +16,6 @@ from moderation.queue import (
     QUEUES,
     SORTS,
     allowed_author_actions,
-    queue_counts,
     queue_page,
     rejection_reasons,
 )
@@ -54,7 +53,6 @@ def queue(name: str):
         "admin/queue.html",
         queue_name=name,
         items=load_items(comments),
-        counts=queue_counts(),
         filters=filters,
         filter_args={k: v for k, v in args.items() if k != "cursor" and v},
         without_author={k: v for k, v in args.items() if k not in ("cursor", "author") and v},
@@ -80,7 +78,7 @@ def comment(comment_id: int):
         select(Comment).where(Comment.parent_id == found.id).order_by(Comment.created_at, Comment.id).limit(20)
     ).all()
     return render_template(
-        "admin/comment.html", item=item, replies=replies, counts=queue_counts(), reasons=rejection_reasons()
+        "admin/comment.html", item=item, replies=replies, reasons=rejection_reasons()
     )
 
 
@@ -103,5 +101,4 @@ def author(user_id: int):
         comments=comments,
         decisions=decisions,
         allowed=allowed_author_actions(person),
-        counts=queue_counts(),
     )

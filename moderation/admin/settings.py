@@ -10,7 +10,6 @@ from moderation.admin.forms import ArticleSettingsForm, FindUserForm, RoleForm, 
 from moderation.audit import Actor, record
 from moderation.db import db
 from moderation.models import Article, Comment, CommentStatus, ModerationMode, Role, Setting, User
-from moderation.queue import queue_counts
 from moderation.services.reporting import report_threshold
 
 USERS_SHOWN = 100
@@ -38,7 +37,7 @@ def articles():
         select(Comment.article_id, func.count()).where(Comment.status == CommentStatus.PENDING)
         .group_by(Comment.article_id)
     ).all())
-    return render_template("admin/articles.html", articles=stories, waiting=waiting, counts=queue_counts())
+    return render_template("admin/articles.html", articles=stories, waiting=waiting)
 
 
 @bp.route("/articles/<int:article_id>", methods=["GET", "POST"])
@@ -54,7 +53,7 @@ def article(article_id: int):
         db.session.commit()
         flash(f"Saved the settings of “{story.title}”.", "success")
         return redirect(back_to(url_for("admin.article", article_id=story.id)), code=303)
-    return render_template("admin/article.html", article=story, form=form, counts=queue_counts()), \
+    return render_template("admin/article.html", article=story, form=form), \
         400 if form.errors else 200
 
 
@@ -73,7 +72,7 @@ def site_settings():
         db.session.commit()
         flash(f"A comment is now hidden after {value} reader report{'s' if value != 1 else ''}.", "success")
         return redirect(url_for("admin.site_settings"), code=303)
-    return render_template("admin/settings.html", form=form, counts=queue_counts()), 400 if form.errors else 200
+    return render_template("admin/settings.html", form=form), 400 if form.errors else 200
 
 
 @bp.route("/users")
@@ -89,7 +88,7 @@ def users():
     else:
         statement = statement.where(User.role != Role.READER)
     return render_template("admin/users.html", users=db.session.scalars(statement).all(), search=search,
-                           role_form=RoleForm(), counts=queue_counts())
+                           role_form=RoleForm())
 
 
 @bp.route("/users/<int:user_id>/role", methods=["POST"])

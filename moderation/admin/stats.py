@@ -5,7 +5,6 @@ from flask import render_template
 
 from moderation.admin.blueprint import bp
 from moderation.dashboard import comments_per_day, queue_state, rule_bars_svg, rule_stats, stacked_days_svg
-from moderation.queue import queue_counts
 
 DAYS_SHOWN = 30
 
@@ -22,5 +21,4 @@ def dashboard():
         state=queue_state(),
         rules=rules,
         rules_chart=rule_bars_svg(rules),
-        counts=queue_counts(),
     )
