@@ -1,17 +1,15 @@
 """The hate-speech filter: slurs, dehumanisation, calls for violence or exclusion, generalisations, and what passes."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from moderation.pipeline.filters.hate_speech import check
 from moderation.pipeline.normalise import normalise
 from moderation.pipeline.types import ModerationContext
 from moderation.policy import load_policy
+from tests.pipeline.seed_page import SEED_PAGE
 
 RULE = load_policy().rule("hate_speech")
-SEED = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "000_0c0a9be939460729.txt"
 
 
 def score(text: str) -> float:
@@ -107,7 +105,7 @@ def test_neutral_reported_and_condemning_mentions_pass(text):
 
 
 def test_every_paragraph_of_the_seed_article_is_clean():
-    article = SEED.read_text(encoding="utf-8").split("Read more Cuba stories")[0]
+    article = SEED_PAGE.split("Read more Cuba stories")[0]
     for paragraph in filter(None, article.split("\n\n")):
         assert score(paragraph) == 0.0, paragraph
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 
 import pytest
 
@@ -10,11 +9,11 @@ from moderation.pipeline.filters.off_topic import check
 from moderation.pipeline.normalise import normalise
 from moderation.pipeline.types import ModerationContext
 from moderation.policy import load_policy
+from tests.pipeline.seed_page import SEED_PAGE
 
-SEED = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "000_0c0a9be939460729.txt"
 RULE = load_policy().rule("off_topic")
 NO_CONTEXT = ModerationContext()
-TITLE, _, BODY = SEED.read_text(encoding="utf-8").partition("\n")
+TITLE, _, BODY = SEED_PAGE.partition("\n")
 ARTICLE = ModerationContext(article_title=TITLE, article_text=BODY.split("Read more Cuba stories")[0])
 
 
@@ -83,7 +82,7 @@ def test_comments_about_the_story_pass(text):
 
 
 def test_every_paragraph_of_the_seed_page_passes():
-    paragraphs = [p for p in SEED.read_text(encoding="utf-8").split("\n\n") if p.strip()]
+    paragraphs = [p for p in SEED_PAGE.split("\n\n") if p.strip()]
     assert paragraphs
     for context in (NO_CONTEXT, ModerationContext(article_title=TITLE, article_text=BODY)):
         assert [p for p in paragraphs if score(p, context) >= RULE.review_threshold] == []

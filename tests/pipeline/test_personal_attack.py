@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 
 import pytest
 
@@ -10,8 +9,8 @@ from moderation.pipeline.filters.personal_attack import check
 from moderation.pipeline.normalise import normalise
 from moderation.pipeline.types import ModerationContext
 from moderation.policy import load_policy
+from tests.pipeline.seed_page import SEED_PAGE
 
-SEED = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "000_0c0a9be939460729.txt"
 RULE = load_policy().rule("personal_attack")
 NO_CONTEXT = ModerationContext()
 
@@ -135,7 +134,7 @@ def test_debate_and_civil_comments_pass(text):
 
 
 def test_every_paragraph_of_the_seed_article_passes():
-    paragraphs = [p for p in SEED.read_text(encoding="utf-8").split("\n\n") if p.strip()]
+    paragraphs = [p for p in SEED_PAGE.split("\n\n") if p.strip()]
     assert paragraphs
     assert [p for p in paragraphs if score(p) >= RULE.review_threshold] == []
 

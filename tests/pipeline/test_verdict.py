@@ -1,7 +1,6 @@
 """The verdict: how rule findings combine, refusals, pre-moderation, and the JSON shape of issue 3 section 4."""
 from __future__ import annotations
 
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -10,10 +9,10 @@ from moderation.pipeline import moderate
 from moderation.pipeline.types import FilterResult, ModerationContext, Refused, Span
 from moderation.pipeline.verdict import decide
 from moderation.policy import load_policy
+from tests.pipeline.seed_page import SEED_PAGE
 
 POLICY = load_policy()
-SEED = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "000_0c0a9be939460729.txt"
-TITLE, _, BODY = SEED.read_text(encoding="utf-8").partition("\n")
+TITLE, _, BODY = SEED_PAGE.partition("\n")
 ARTICLE_TEXT = BODY.split("Read more Cuba stories")[0]
 ARTICLE = ModerationContext(article_title=TITLE, article_text=ARTICLE_TEXT)
 
