@@ -19,7 +19,7 @@ from benchmarks.rescan_bench import RescanMissing
 from benchmarks.settings import Settings
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
-SUITES = ("pipeline", "api", "posting", "article", "queue", "rescan")
+SUITES = ("pipeline", "perspective", "api", "posting", "article", "queue", "rescan")
 # What a suite may lack on a machine; the suite is then reported as not run, with what to install or start.
 PREREQUISITE_ERRORS = (ToolMissing, DatabaseUnavailable, RescanMissing)
 
@@ -97,6 +97,10 @@ def run_suite(suite: str, samples, settings: Settings) -> list[Figure]:
         from benchmarks import pipeline_bench
 
         return pipeline_bench.run(samples, settings)
+    if suite == "perspective":
+        from benchmarks import perspective_bench
+
+        return perspective_bench.run(settings)
     if suite == "rescan":
         from benchmarks import rescan_bench
 

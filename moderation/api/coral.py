@@ -2,6 +2,7 @@
 SYSTEM_WITHHELD or no opinion. Nothing is stored and nothing is written, so the answer fits Coral's 200 ms."""
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import hmac
 import json
@@ -12,9 +13,9 @@ from flask import Blueprint, Response, abort, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from moderation.api.errors import native_error
-from moderation.api.perspective import scoring_policy
 from moderation.pipeline import moderate
 from moderation.pipeline.types import ModerationContext
+from moderation.policy import Policy, current_policy
 
 log = logging.getLogger(__name__)
 bp = Blueprint("coral", __name__, url_prefix="/integrations/coral")
@@ -33,6 +34,8 @@ REJECTION_CODES = {
     "personal_attack": "HARASSMENT_BULLYING",
     "off_topic": "IRRELEVANT_CONTENT",
 }
+# Coral enforces its own comment length before calling; what it accepts is judged whole, up to this.
+CORAL_MAX_CHARACTERS = 20 * 1024
 NO_OPINION = "{}"  # Coral skips a body of exactly these two characters without recording anything
 BLOCK_TAGS = frozenset({"br", "p", "div", "li", "blockquote", "ul", "ol"})
 
@@ -100,6 +103,12 @@ def coral_answer(verdict: dict) -> dict:
     return {"status": "REJECTED", "actions": flags, "moderationAction": {"status": "REJECTED", "rejectionReason": rejection}}
 
 
+def judging_policy() -> Policy:
+    """The policy with its posting length limit lifted: Coral has already accepted the comment's length."""
+    policy = current_policy()
+    return dataclasses.replace(policy, max_length=max(policy.max_length, CORAL_MAX_CHARACTERS))
+
+
 def comment_body(payload) -> str:
     comment = payload.get("comment") if isinstance(payload, dict) else None
     body = comment.get("body") if isinstance(comment, dict) else None
@@ -124,6 +133,6 @@ def moderate_comment():
     text = plain_text(comment_body(payload))
     if not text:
         return Response(NO_OPINION, mimetype="application/json")
-    answer = coral_answer(moderate(text, ModerationContext(), scoring_policy()).to_dict())
+    answer = coral_answer(moderate(text, ModerationContext(), judging_policy()).to_dict())
     log.info("coral %s: %s", payload.get("action"), answer.get("status", "no opinion"))
     return jsonify(answer) if answer else Response(NO_OPINION, mimetype="application/json")

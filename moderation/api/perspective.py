@@ -3,7 +3,6 @@ document, in Google's request, answer and error shapes, so Coral and Google's ow
 from __future__ import annotations
 
 import copy
-import dataclasses
 import json
 from dataclasses import dataclass
 from functools import cache
@@ -13,7 +12,7 @@ from flask import Blueprint, Response, abort, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from moderation.api.auth import current_key, require_scope
-from moderation.api.perspective_scores import ATTRIBUTES, attribute_scores
+from moderation.api.perspective_scores import ATTRIBUTES, attribute_scores, utf16_offsets
 from moderation.db import db
 from moderation.errors import explaining_headers
 from moderation.models import ScoreFeedback
@@ -24,7 +23,6 @@ from moderation.policy import Policy, current_policy
 bp = Blueprint("perspective", __name__)
 DISCOVERY_PATH = Path(__file__).with_name("perspective_discovery.json")
 ERROR_DETAIL_TYPE = "type.googleapis.com/google.commentanalyzer.v1alpha1.Error"
-MAX_COMMENT_BYTES = 20 * 1024
 SUPPORTED_LANGUAGE = "en"  # the policy's word lists and phrases are English
 SCORE_TYPES = (None, "SCORE_TYPE_UNSPECIFIED", "PROBABILITY")
 TEXT_TYPES = (None, "TEXT_TYPE_UNSPECIFIED", "PLAIN_TEXT")
@@ -96,8 +94,8 @@ def member(data: dict, name: str, kind: type | tuple[type, ...], where: str = ""
     return value
 
 
-def comment_text(data: dict) -> str:
-    """comment.text, checked as Perspective checks it: present, plain text, not empty, at most 20 KB."""
+def comment_text(data: dict, policy: Policy) -> str:
+    """comment.text, checked as Perspective checks it: present, plain text, not empty, within the policy's length."""
     comment = member(data, "comment", dict) or {}
     text = member(comment, "text", str, "comment.") or ""
     text_type = member(comment, "type", str, "comment.")
@@ -109,8 +107,8 @@ def comment_text(data: dict) -> str:
         raise PerspectiveError("Comment must be non-empty.", "COMMENT_EMPTY")
     if "\x00" in text:
         raise PerspectiveError("Comment text must not contain NUL characters.")
-    if len(text.encode("utf-8")) > MAX_COMMENT_BYTES:
-        raise PerspectiveError("Comment text too long.", "COMMENT_TOO_LONG")
+    if len(text) > policy.max_length:
+        raise PerspectiveError(f"Comment text too long: more than {policy.max_length} characters.", "COMMENT_TOO_LONG")
     return text
 
 
@@ -172,9 +170,9 @@ def moderation_context(data: dict) -> ModerationContext:
     return ModerationContext(parent_text="\n\n".join(t for t in texts if t) or None)
 
 
-def parse_analyze(data: dict) -> AnalyzeRequest:
+def parse_analyze(data: dict, policy: Policy) -> AnalyzeRequest:
     """Check the request in Perspective's order of complaints and gather what scoring needs."""
-    text = comment_text(data)
+    text = comment_text(data, policy)
     attributes = requested_attributes(data)
     for name in ("doNotStore", "spanAnnotations"):
         member(data, name, bool)
@@ -188,12 +186,6 @@ def parse_analyze(data: dict) -> AnalyzeRequest:
         spans=bool(data.get("spanAnnotations")),
         client_token=data.get("clientToken"),
     )
-
-
-def scoring_policy() -> Policy:
-    """The policy with its posting length limit lifted to Perspective's 20 KB: a score is not a posting decision."""
-    policy = current_policy()
-    return dataclasses.replace(policy, max_length=max(policy.max_length, MAX_COMMENT_BYTES))
 
 
 def verdict_for(text: str, context: ModerationContext, policy: Policy) -> dict:
@@ -211,12 +203,13 @@ def language_fields(languages: tuple[str, ...]) -> dict:
 @require_scope("moderate")
 def analyze():
     """Score a comment on the requested attributes; nothing is stored, whatever doNotStore says."""
-    parsed = parse_analyze(request_object())
-    policy = scoring_policy()
+    policy = current_policy()
+    parsed = parse_analyze(request_object(), policy)
     verdict = verdict_for(parsed.text, parsed.context, policy)
+    utf16 = utf16_offsets(parsed.text) if parsed.spans else None  # counted once, shared by every attribute
     scores = {}
     for attribute in parsed.attributes:
-        scored = attribute_scores(attribute.name, verdict, policy, parsed.text, parsed.spans)
+        scored = attribute_scores(attribute.name, verdict, policy, utf16)
         if attribute.threshold is None or scored["summaryScore"]["value"] >= attribute.threshold:
             scores[attribute.name] = scored
     answer = {"attributeScores": scores} if scores else {}
@@ -245,12 +238,12 @@ def suggested_scores(data: dict) -> dict:
 @require_scope("moderate")
 def suggestscore():
     """Record a moderator's judgement of a text (summaryScore 1 rejected, 0 approved) beside our verdict on it now."""
+    policy = current_policy()
     data = request_object()
-    text = comment_text(data)
+    text = comment_text(data, policy)
     scores = suggested_scores(data)
     languages = requested_languages(data, list(scores))
     member(data, "clientToken", str)
-    policy = scoring_policy()
     verdict = verdict_for(text, ModerationContext(), policy)
     rejected = max(scored["summaryScore"]["value"] for scored in scores.values()) >= 0.5
     db.session.add(ScoreFeedback(

@@ -2,6 +2,8 @@
 toxicity attributes are derived from all four (docs/api.md explains the same to integrators)."""
 from __future__ import annotations
 
+from itertools import accumulate
+
 from moderation.policy import Policy
 
 # Attributes that report one category of the policy, as its filter scored it.
@@ -54,28 +56,28 @@ def category_values(attribute: str, verdict: dict, policy: Policy) -> dict[str, 
     }
 
 
-def utf16_offset(text: str, index: int) -> int:
-    """A code-point offset as UTF-16 code units: characters beyond the BMP count twice."""
-    return index + sum(1 for character in text[:index] if ord(character) > 0xFFFF)
+def utf16_offsets(text: str) -> list[int]:
+    """Every code-point offset of text (0 to len(text)) in UTF-16 code units, in one pass (beyond the BMP is two)."""
+    return list(accumulate((2 if ord(character) > 0xFFFF else 1 for character in text), initial=0))
 
 
 def score(value: float) -> dict:
     return {"value": round(value, 4), "type": "PROBABILITY"}
 
 
-def attribute_scores(attribute: str, verdict: dict, policy: Policy, text: str, with_spans: bool) -> dict:
-    """One entry of attributeScores: the summary and, when asked, a span score per piece of evidence."""
+def attribute_scores(attribute: str, verdict: dict, policy: Policy, utf16: list[int] | None) -> dict:
+    """One entry of attributeScores: the summary and, given utf16_offsets(text), a score per piece of evidence."""
     values = category_values(attribute, verdict, policy)
     summary = max(values.values(), default=0.0)
     result = {"summaryScore": score(summary)}
-    if with_spans:
+    if utf16 is not None:
         spans: dict[tuple[int, int], float] = {}
         for category, value in values.items():
             for span in verdict["categories"][category]["spans"] if value > 0 else ():
-                where = (utf16_offset(text, span["start"]), utf16_offset(text, span["end"]))
+                where = (utf16[span["start"]], utf16[span["end"]])
                 spans[where] = max(value, spans.get(where, 0.0))
         if not spans:  # no evidence to point at: the whole text carries the score, as Perspective does
-            spans[(0, utf16_offset(text, len(text)))] = summary
+            spans[(0, utf16[-1])] = summary
         result["spanScores"] = [
             {"begin": begin, "end": end, "score": score(value)} for (begin, end), value in sorted(spans.items())
         ]

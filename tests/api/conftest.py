@@ -7,11 +7,13 @@ from sqlalchemy import func, select
 from moderation.api_keys import create_key
 from moderation.db import db
 from moderation.models import Article, Comment, Decision, ModerationMode, User
+from moderation.policy import load_policy
 from moderation.services.commenting import post_comment
 
 SEED_SLUG = "us-cuba-migration-talks"
 CLEAN_TEXT = "The talks in Havana are overdue and both governments should keep them going."
 INSULT_TEXT = "You people are idiots."
+TOO_LONG_TEXT = "x" * (load_policy().max_length + 1)  # one past the policy's limit, whatever it is
 
 
 def make_key(name: str = "partner", scopes: str = "moderate,comment,admin") -> tuple[object, str]:

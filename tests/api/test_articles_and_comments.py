@@ -11,6 +11,7 @@ from tests.api.conftest import (
     CLEAN_TEXT,
     INSULT_TEXT,
     SEED_SLUG,
+    TOO_LONG_TEXT,
     add_article,
     add_comment,
     bearer,
@@ -156,7 +157,7 @@ def test_malformed_idempotency_keys_are_refused(client, key_headers, value):
     "body, field",
     [
         (new_comment(""), "text"),
-        (new_comment("x" * 2001), "text"),
+        (new_comment(TOO_LONG_TEXT), "text"),
         ({"text": "Fine."}, "author"),
         (new_comment(external_id=""), "author.external_id"),
         (new_comment(display_name="x" * 81), "author.display_name"),

@@ -8,7 +8,7 @@ from moderation.models import Comment, Decision, User
 from moderation.pipeline import moderate
 from moderation.pipeline.types import ModerationContext
 from moderation.policy import current_policy
-from tests.api.conftest import CLEAN_TEXT, INSULT_TEXT, SEED_SLUG, count, seed_article
+from tests.api.conftest import CLEAN_TEXT, INSULT_TEXT, SEED_SLUG, TOO_LONG_TEXT, count, seed_article
 
 
 def expected_verdict(text: str, context: ModerationContext = ModerationContext()) -> dict:
@@ -55,7 +55,7 @@ def test_the_article_text_is_reread_once_the_cached_copy_expires(client, key_hea
         ({}, 422, "text", "invalid_field"),
         ({"text": 5}, 422, "text", "invalid_field"),
         ({"text": "   "}, 422, "text", "empty"),
-        ({"text": "x" * 2001}, 422, "text", "too_long"),
+        ({"text": TOO_LONG_TEXT}, 422, "text", "too_long"),
         ({"text": "Fine.", "article": "no-such-story"}, 422, "article", "invalid_field"),
         ([], 422, "body", "invalid_field"),
     ],

@@ -2,13 +2,16 @@
 from __future__ import annotations
 
 import json
+import sys
 import threading
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
-from moderation.api.perspective_scores import ATTRIBUTE_CATEGORIES, calibrated, utf16_offset
+from moderation.api import perspective, perspective_scores
+from moderation.api.perspective_scores import ATTRIBUTE_CATEGORIES, ATTRIBUTES, calibrated, utf16_offsets
 from moderation.db import db
 from moderation.models import ScoreFeedback
 from moderation.pipeline import moderate
@@ -70,9 +73,10 @@ def test_likely_to_reject_crosses_coral_style_thresholds_where_the_policy_acts(c
     assert values["publish"] < 0.5 and values["reject"] >= 0.9
 
 
-@pytest.mark.parametrize("text, index, expected", [("abc", 2, 2), ("😀 f*ck", 2, 3), ("😀😀x", 3, 5), ("é", 1, 1)])
-def test_offsets_count_utf16_code_units(text, index, expected):
-    assert utf16_offset(text, index) == expected
+@pytest.mark.parametrize("text, expected", [("abc", [0, 1, 2, 3]), ("😀 f", [0, 2, 3, 4]), ("😀😀x", [0, 2, 4, 5]),
+                                            ("é", [0, 1]), ("", [0])])
+def test_offsets_count_utf16_code_units(text, expected):
+    assert utf16_offsets(text) == expected
 
 
 def test_span_scores_are_in_utf16_code_units(client, secret):
@@ -114,7 +118,6 @@ def test_the_article_and_parent_comment_are_used_as_context(client, secret):
     [
         ({"comment": {"text": ""}, "requestedAttributes": {"TOXICITY": {}}}, "COMMENT_EMPTY", "Comment must be non-empty."),
         ({"requestedAttributes": {"TOXICITY": {}}}, "COMMENT_EMPTY", "Comment must be non-empty."),
-        ({"comment": {"text": "é" * 10241}, "requestedAttributes": {"TOXICITY": {}}}, "COMMENT_TOO_LONG", "Comment text too long."),
         ({"comment": {"text": "Fine."}}, "NO_REQUESTED_ATTRIBUTES", "Missing requested_attributes"),
         ({"comment": {"text": "Fine."}, "requestedAttributes": {}}, "NO_REQUESTED_ATTRIBUTES", "Missing requested_attributes"),
         ({"comment": {"text": "Fine."}, "requestedAttributes": {"FLIRTATION": {}}}, "INVALID_REQUEST", "Unknown requested attribute: FLIRTATION"),
@@ -144,9 +147,56 @@ def test_refusals_use_googles_error_shape_and_error_types(client, secret, body, 
     }
 
 
-def test_a_comment_of_exactly_20_kb_is_scored_even_beyond_the_posting_limit(client, secret):
-    response = analyze(client, secret, {"comment": {"text": "a " * 10240}, "requestedAttributes": {"TOXICITY": {}}})
-    assert response.status_code == 200
+def test_the_text_limit_is_the_policys_as_on_the_native_routes(client, secret, key_headers):
+    limit = current_policy().max_length
+    text = ("The talks matter. " * limit)[:limit]
+    assert analyze(client, secret, {"comment": {"text": text}, "requestedAttributes": {"TOXICITY": {}}}).status_code == 200
+
+    too_long = {"comment": {"text": text + "!"}, "requestedAttributes": {"TOXICITY": {}}}
+    response = analyze(client, secret, too_long)
+    native = client.post("/api/v1/moderate", json={"text": text + "!"}, headers=key_headers)
+    assert response.status_code == 400
+    error = response.get_json()["error"]
+    assert error["details"][0]["errorType"] == "COMMENT_TOO_LONG" and f"more than {limit} characters" in error["message"]
+    assert native.get_json()["error"]["code"] == "too_long"
+    assert analyze(client, secret, {"comment": {"text": text + "!"}}).get_json()["error"]["details"][0]["errorType"] == \
+        "COMMENT_TOO_LONG"  # the text is checked first, as Perspective does
+
+
+def lines_run(files: set[str], call) -> int:
+    """Python lines executed in `files` while call() runs: the work done, counted rather than timed."""
+    count = 0
+
+    def count_lines(frame, event, arg):
+        nonlocal count
+        count += event == "line"
+        return count_lines
+
+    def trace_only_files(frame, event, arg):
+        return count_lines if frame.f_code.co_filename in files else None
+
+    sys.settrace(trace_only_files)
+    try:
+        call()
+    finally:
+        sys.settrace(None)
+    return count
+
+
+def test_span_annotations_on_a_long_abusive_text_take_linear_work(client, secret):
+    """Every attribute, a span on every word: four times the text is about four times the work, not sixteen."""
+    files = {str(Path(module.__file__)) for module in (perspective, perspective_scores)}
+    limit = current_policy().max_length
+    answers, work = {}, {}
+    for size in (limit // 4, limit):
+        text = ("🙂 " + "idiot, " * limit)[:size]
+        body = {"comment": {"text": text}, "requestedAttributes": {name: {} for name in ATTRIBUTES}, "spanAnnotations": True}
+        work[size] = lines_run(files, lambda: answers.setdefault(size, analyze(client, secret, body)))
+        utf16 = text.encode("utf-16-le")
+        spans = answers[size].get_json()["attributeScores"]["INSULT"]["spanScores"]
+        assert len(spans) > size // 10
+        assert {utf16[s["begin"] * 2:s["end"] * 2].decode("utf-16-le") for s in spans} == {"idiot"}
+    assert work[limit] < 6 * work[limit // 4]
 
 
 def test_a_body_over_the_size_limit_is_413_in_googles_shape(client, secret):

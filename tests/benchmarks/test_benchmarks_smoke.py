@@ -9,6 +9,7 @@ import pytest
 from benchmarks import corpus
 from benchmarks.measure import Figure
 from benchmarks.run import main
+from moderation.policy import load_policy
 
 CLEAN = ["I think the talks in Havana are a sensible step for both countries and their families.",
          "Thanks for the clear reporting on the visa numbers, it helps to see the figures laid out."]
@@ -49,6 +50,21 @@ def test_pipeline_benchmark_quick_prints_one_table_and_writes_results(eval_dir, 
     assert {f["suite"] for f in payload["figures"]} == {"pipeline", "pipeline stage", "policy"}
     assert all(f["values"] for f in payload["figures"])
     assert (results / "latest.md").read_text().count("| pipeline |") >= 9
+
+
+def test_perspective_benchmark_prints_the_span_rows_beside_their_baselines(eval_dir, tmp_path, capsys):
+    results = tmp_path / "results"
+
+    code = main(["--quick", "--only", "perspective", "--eval-dir", str(eval_dir), "--per-group", "2",
+                 "--results-dir", str(results)])
+
+    out = capsys.readouterr().out
+    payload = json.loads(next(results.glob("*-quick.json")).read_text())
+    assert code == 0 and not payload["skipped"]
+    assert [f["baseline_name"] for f in payload["figures"]] == [
+        "the same without spanAnnotations", f"the same at {load_policy().max_length // 4:,} chars"]
+    assert all(f["values"] and f["baseline_values"] for f in payload["figures"])
+    assert "spanAnnotations" in out
 
 
 @pytest.mark.parametrize("seed, same", [(corpus.SEED, True), (corpus.SEED + 1, False)])

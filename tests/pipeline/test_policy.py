@@ -54,7 +54,7 @@ def test_version_changes_when_a_lexicon_changes(policy_copy):
     ('category = "off_topic"', 'category = "offtopic"', "off_topic", "category"),
     ('mild = "profanity-mild.txt"', 'mild = "missing.txt"', "profanity", "lexicons.mild"),
     ('default_mode = "post"', 'default_mode = "sometimes"', None, "default_mode"),
-    ("max_length = 2000", "max_length = -1", None, "max_length"),
+    (f"max_length = {load_policy().max_length}", "max_length = -1", None, "max_length"),
 ])
 def test_errors_name_the_file_the_rule_and_the_field(policy_copy, old, new, rule, field):
     with pytest.raises(PolicyError) as error:
