@@ -1,9 +1,10 @@
 """The benchmark corpus: comments of three lengths, clean and abusive, some with evasions, rebuilt the same from a seed.
 
-Texts come from the labelled sets in ../shared/eval (news and social comments); longer comments are several of them
-joined, an abusive one keeping its abusive piece somewhere inside clean ones, as real long comments do. A third of the
-abusive comments have the words that better-profanity's list knows disguised (f.u.c.k, sh1t, zero-width spaces,
-Cyrillic look-alikes, stretched letters), so that both the product and the baseline see the same evasions.
+Texts come from the 800 comments that ship in benchmarks/data (see its README) or, with `eval_dir`, from the larger
+public labelled sets (news and social comments); longer comments are several of them joined, an abusive one keeping
+its abusive piece somewhere inside clean ones, as real long comments do. A third of the abusive comments have the
+words that better-profanity's list knows disguised (f.u.c.k, sh1t, zero-width spaces, Cyrillic look-alikes, stretched
+letters), so that both the product and the baseline see the same evasions.
 """
 from __future__ import annotations
 
@@ -16,8 +17,7 @@ import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_EVAL_DIR = REPO_ROOT.parent / "shared" / "eval"
+SHIPPED_DIR = Path(__file__).resolve().parent / "data"
 SEED = 20240601
 # Target length and the accepted range for each class; the policy's limit is 2,000 characters.
 LENGTH_CLASSES = {"short": (80, 60, 100), "typical": (300, 240, 360), "long": (2000, 1800, 2000)}
@@ -36,10 +36,10 @@ class Sample:
     text: str
 
 
-def build_corpus(eval_dir: Path = DEFAULT_EVAL_DIR, per_group: int = 200, seed: int = SEED) -> list[Sample]:
+def build_corpus(eval_dir: Path | None = None, per_group: int = 200, seed: int = SEED) -> list[Sample]:
     """`per_group` comments for each length class and kind, the same for the same data and seed."""
     rng = random.Random(seed)
-    clean, abusive = _load_pools(eval_dir)
+    clean, abusive = _load_pools(eval_dir) if eval_dir else _shipped_pools()
     rng.shuffle(clean)
     rng.shuffle(abusive)
     known_words = frozenset(baseline_word_list())  # the evasions target what the baseline knows
@@ -113,10 +113,17 @@ def _evade(rng: random.Random, text: str, known_words: frozenset[str]) -> str:
     return re.sub(r"[A-Za-z]+", disguise, text)
 
 
+def _shipped_pools() -> tuple[list[str], list[str]]:
+    """The clean and abusive comments that ship with the repository, one a line, already tidied."""
+    clean, abusive = ((SHIPPED_DIR / f"{kind}.txt").read_text(encoding="utf-8").splitlines() for kind in KINDS)
+    return clean, abusive
+
+
 def _load_pools(eval_dir: Path) -> tuple[list[str], list[str]]:
     """Clean and abusive texts from the labelled sets, cleaned of markup, handles and escapes."""
     if not eval_dir.is_dir():
-        raise FileNotFoundError(f"{eval_dir} not found: pass --eval-dir (the shared/eval folder beside the clone)")
+        raise FileNotFoundError(f"{eval_dir} not found: --eval-dir names a folder holding kaggle_insults/, olid/ "
+                                "and toxic_spans/")
     clean, abusive = [], []
     with (eval_dir / "kaggle_insults" / "train.csv").open(encoding="utf-8", newline="") as file:
         for row in csv.DictReader(file):

@@ -29,7 +29,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true", help="a smoke run: small corpus, short loads, small tables")
     parser.add_argument("--only", nargs="+", choices=SUITES, default=list(SUITES), help="run only these suites")
     parser.add_argument("--seconds", type=int, help="length of each wrk run (8; quick 2)")
-    parser.add_argument("--eval-dir", type=Path, default=corpus.DEFAULT_EVAL_DIR, help="the shared/eval folder")
+    parser.add_argument("--eval-dir", type=Path,
+                        help="build the corpus from the larger public labelled sets in this folder (kaggle_insults/, "
+                             "olid/, toxic_spans/) instead of the comments in benchmarks/data")
     parser.add_argument("--per-group", type=int, help="corpus comments per length class and kind (200; quick 20)")
     parser.add_argument("--baseline-per-class", type=int,
                         help="comments per length class for the slow better-profanity baseline (20; quick 3)")

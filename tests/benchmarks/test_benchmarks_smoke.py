@@ -19,7 +19,7 @@ ABUSIVE = ["You are a stupid idiot and your shit opinion is worthless, moron.",
 
 @pytest.fixture
 def eval_dir(tmp_path):
-    """A few rows in the layout of shared/eval, enough for every length class and kind."""
+    """A few rows in the layout of the public labelled sets (--eval-dir), enough for every length class and kind."""
     root = tmp_path / "eval"
     (root / "kaggle_insults").mkdir(parents=True)
     (root / "olid").mkdir()
@@ -34,11 +34,11 @@ def eval_dir(tmp_path):
     return root
 
 
-def test_pipeline_benchmark_quick_prints_one_table_and_writes_results(eval_dir, tmp_path, capsys):
+def test_pipeline_benchmark_quick_on_the_shipped_corpus_prints_one_table_and_writes_results(tmp_path, capsys):
     results = tmp_path / "results"
 
-    code = main(["--quick", "--only", "pipeline", "--eval-dir", str(eval_dir), "--per-group", "2",
-                 "--baseline-per-class", "1", "--results-dir", str(results)])
+    code = main(["--quick", "--only", "pipeline", "--per-group", "2", "--baseline-per-class", "1",
+                 "--results-dir", str(results)])
 
     out = capsys.readouterr().out
     assert code == 0
@@ -85,6 +85,17 @@ def test_corpus_has_every_length_class_and_kind_within_its_range(eval_dir):
             assert all(len(s.text) <= high for s in group)
             assert sum(len(s.text) >= low * 0.8 for s in group) >= 5
     assert any(s.evasive for s in samples) and not any(s.evasive for s in samples if s.kind == "clean")
+
+
+def test_the_shipped_corpus_gives_every_group_distinct_comments_within_its_range():
+    samples = corpus.build_corpus(per_group=100)
+
+    for length_class, (_target, low, high) in corpus.LENGTH_CLASSES.items():
+        for kind in corpus.KINDS:
+            group = [s.text for s in samples if s.length_class == length_class and s.kind == kind]
+            assert len(group) == 100 and all(low * 0.8 <= len(text) <= high for text in group)
+            # The pipeline caches per text: repeats would time the cache instead of the filters.
+            assert len(set(group)) >= 90
 
 
 @pytest.mark.parametrize("values, baseline, higher_is_better, ratio", [
