@@ -13,8 +13,14 @@ from moderation.policy import current_policy
 NOTE_MAX = 500
 
 
+def one_character_per_line_break(text: str | None) -> str | None:
+    """A textarea's line breaks as LF: browsers send CRLF, and the reader's character count sees one character."""
+    return text.replace("\r\n", "\n") if text else text
+
+
 class CommentForm(FlaskForm):
-    body = TextAreaField("Your comment", validators=[DataRequired(message="Write something first.")])
+    body = TextAreaField("Your comment", validators=[DataRequired(message="Write something first.")],
+                         filters=[one_character_per_line_break])
     parent_id = HiddenField(validators=[Optional()])
     # One token per rendered form: the same form sent twice (a double click, a resent POST) posts once.
     form_token = HiddenField(validators=[Optional(), Length(max=64)])

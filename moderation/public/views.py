@@ -67,6 +67,11 @@ def article(slug: str):
     story = get_article_or_404(slug)
     older = request.args.get("older", "")
     after = int(older) if older.isascii() and older.isdigit() and len(older) <= MAX_ID_DIGITS else None
+    return article_page(story, CommentForm(), after)
+
+
+def article_page(story: Article, form: CommentForm, after: int | None = None) -> str:
+    """The story page with `form` in the comment form, or in its reply form when it answers a comment."""
     page = comment_threads(story, current_user, after=after)
     return render_template(
         "public/article.html",
@@ -77,7 +82,7 @@ def article(slug: str):
         older_cursor=page.older_cursor,
         is_first_page=after is None,
         hidden=comments_hidden(),
-        form=CommentForm(),
+        form=form,
         report_form=ReportForm(),
         confirm_form=ConfirmForm(),
     )
@@ -110,7 +115,8 @@ def post(slug: str):
     except Refused as refusal:
         db.session.rollback()
         flash(refusal.message, "error")
-        return redirect(url_for("public.article", slug=slug, _anchor="comment-form"))
+        # The page again, not a redirect, so the reader's text stays in the form to shorten or change.
+        return article_page(story, form), 422
     except IntegrityError:
         db.session.rollback()  # the same form, sent twice at once: the other request stored it
         earlier = _posted_with(once)
@@ -157,7 +163,11 @@ def notice(comment_id: int):
     comment = get_comment_or_404(comment_id)
     if comment.author_id != current_user.id:
         abort(404)
-    form = ResubmitForm(body=comment.body, version=comment.version)
+    return notice_page(comment, ResubmitForm(body=comment.body, version=comment.version))
+
+
+def notice_page(comment: Comment, form: ResubmitForm) -> str:
+    """The policy notice with `form` as the one edit."""
     policy = current_policy()
     # The rule's title is the page's own word for it ("Personal comments"), not our category name.
     rule_titles = {rule.category: rule.title for rule in policy.rules}
@@ -181,7 +191,7 @@ def resubmit(comment_id: int):
     except Refused as refusal:
         db.session.rollback()
         flash(refusal.message, "error")
-        return redirect(url_for("public.notice", comment_id=comment_id))
+        return notice_page(comment, form), 422  # the edit stays in the form, as on the story page
     return _after_judgement(comment)
 
 

@@ -12,4 +12,23 @@
       button.addEventListener("click", function () { dialog.close(); });
     });
   }
+
+  // A live count under each comment box, instead of a maxlength that silently cuts a long paste: the reader sees
+  // how far over the policy's limit the text is, and the server's refusal keeps the text when JavaScript is off.
+  var number = new Intl.NumberFormat("en-US");
+  document.querySelectorAll("textarea[data-max-length]").forEach(function (textarea) {
+    var count = document.getElementById(textarea.id + "-count");
+    var limit = Number(textarea.getAttribute("data-max-length"));
+    function update() {
+      var length = Array.from(textarea.value).length;  // code points, as the server counts them
+      var over = length - limit;
+      count.textContent = number.format(length) + " / " + number.format(limit) +
+        (over > 0 ? ": " + number.format(over) + " too many" : "");
+      count.classList.toggle("over", over > 0);
+      textarea.setCustomValidity(over > 0 ? "The comment is longer than " + number.format(limit) +
+        " characters; shorten it by " + number.format(over) + "." : "");
+    }
+    textarea.addEventListener("input", update);
+    update();
+  });
 })();

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from moderation.db import db
 from moderation.models import Article, Comment, CommentStatus, Decision, Report, ModerationMode
 from moderation.models._types import utcnow
+from moderation.policy import current_policy
 from tests.conftest import create_user
 from tests.public.helpers import ARTICLE_URL, add_comment, seed_article
 
@@ -176,3 +177,59 @@ def test_enough_reports_hide_a_comment_and_queue_it(client, auth, app):
     assert "safer, legal migration" not in client.get(ARTICLE_URL).get_data(as_text=True)
     hidden = db.session.scalar(select(Decision).where(Decision.action == "hide_reported"))
     assert hidden.actor_type.value == "system" and hidden.to_status == "pending"
+
+
+def long_text(length: int) -> str:
+    return ("The talks in Havana matter to families on both sides. " * length)[:length]
+
+
+def test_a_too_long_comment_is_refused_with_the_limit_and_the_reader_keeps_the_text(client, auth, reader):
+    auth.login(reader)
+    limit = current_policy().max_length
+    text = long_text(limit + 1)
+    response = client.post(f"{ARTICLE_URL}/comments", data={"body": text})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert f"longer than {limit} characters" in page
+    assert f'aria-describedby="body-count">{text}</textarea>' in page
+    assert db.session.scalars(select(Comment)).all() == []
+
+
+def test_a_too_long_reply_reopens_its_reply_form_with_the_text(client, auth, reader):
+    parent = add_comment(create_user("Other Reader"), CLEAN)
+    auth.login(reader)
+    text = long_text(current_policy().max_length + 1)
+    page = client.post(f"{ARTICLE_URL}/comments", data={"body": text, "parent_id": parent.id}).get_data(as_text=True)
+    assert '<details class="reply" open>' in page
+    assert f'aria-describedby="reply-{parent.id}-count">{text}</textarea>' in page
+    assert f'aria-describedby="body-count"></textarea>' in page  # not in the story's own form as well
+
+
+def test_a_too_long_edit_stays_in_the_edit_form(client, auth, reader):
+    auth.login(reader)
+    client.post(f"{ARTICLE_URL}/comments", data={"body": ABUSIVE})
+    comment = only_comment()
+    text = long_text(current_policy().max_length + 1)
+    response = client.post(f"/comments/{comment.id}/resubmit", data={"body": text, "version": comment.version})
+    assert response.status_code == 422
+    assert f'aria-describedby="body-count">{text}</textarea>' in response.get_data(as_text=True)
+    db.session.refresh(comment)
+    assert comment.body == ABUSIVE and not comment.resubmitted
+
+
+def test_comment_boxes_count_against_the_policy_limit_without_cutting_a_paste(client, auth, reader):
+    add_comment(create_user("Other Reader"), CLEAN)
+    auth.login(reader)
+    page = client.get(ARTICLE_URL).get_data(as_text=True)
+    limit = current_policy().max_length
+    assert "maxlength" not in page
+    assert page.count(f'data-max-length="{limit}"') == 2  # the story's form and the reply form
+    assert page.count(f'aria-live="polite">Up to {limit:,} characters.</p>') == 2
+
+
+def test_a_line_break_counts_as_one_character_as_the_reader_sees_it(client, auth, reader):
+    auth.login(reader)
+    limit = current_policy().max_length
+    text = long_text(limit - 2) + "\r\n" + "."  # limit + 1 characters as sent, limit as typed
+    assert client.post(f"{ARTICLE_URL}/comments", data={"body": text}).status_code == 302
+    assert only_comment().body == text.replace("\r\n", "\n")
