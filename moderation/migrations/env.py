@@ -1,5 +1,4 @@
 import logging
-from logging.config import fileConfig
 
 from flask import current_app
 
@@ -9,9 +8,9 @@ from alembic import context
 # access to the values within the .ini file in use.
 config = context.config
 
-# Interpret the config file for Python logging.
-# This line sets up loggers basically.
-fileConfig(config.config_file_name)
+# Logging is left to the app and its server. Alembic's usual fileConfig() here would disable every logger that exists
+# already (the error handler's among them: the embedded database migrates inside create_app) and print Alembic's INFO
+# lines on every command.
 logger = logging.getLogger('alembic.env')
 
 
