@@ -22,12 +22,13 @@ def create_app(config: Mapping | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     _fill_instance_defaults(app)
 
-    from moderation import (admin, api, auth, commands, db, errors, extensions, logs, policy, public, security,
+    from moderation import (admin, api, auth, commands, db, errors, extensions, inputs, logs, policy, public, security,
                             templating)
 
     logs.init_app(app)
     security.init_app(app)
     extensions.init_app(app)
+    inputs.init_app(app)
     policy.init_app(app)
     db.init_app(app)
     errors.init_app(app)

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from moderation.inputs import text_fault
 from moderation.pipeline import moderate
 from moderation.pipeline.types import ModerationContext, Refused
 
@@ -55,28 +56,78 @@ class Report:
                 "worst_misses": self.worst_misses}
 
 
-def read_rows(path: str | Path, text_column: str, label_column: str, unescape: bool = False) -> Iterator[Row]:
-    """Labelled rows from CSV, TSV (by extension or sniffed delimiter) or JSON lines, streamed."""
+class MalformedRow(ValueError):
+    """A record that cannot be read as a labelled comment: the line it ends on and why."""
+
+    def __init__(self, line: int, reason: str):
+        super().__init__(f"line {line}: {reason}")
+        self.line = line
+        self.reason = reason
+
+
+def read_rows(path: str | Path, text_column: str, label_column: str, unescape: bool = False,
+              on_malformed: Callable[[MalformedRow], None] | None = None) -> Iterator[Row]:
+    """Labelled rows from CSV, TSV (by extension or sniffed delimiter) or JSON lines, streamed. A malformed record
+    is handed to `on_malformed` and skipped, or raised without one; a file without the text column is a KeyError."""
     path = Path(path)
-    for record in _records(path):
-        text = record.get(text_column)
-        if text is None:
-            raise KeyError(f"{path}: no column {text_column!r}")
-        text = decode_escapes(text) if unescape else str(text)
-        label, chars = parse_label(record.get(label_column))
-        yield Row(text, label, chars)
+    for line, record in _records(path, text_column):
+        try:
+            row = _row(record, text_column, label_column, unescape)
+        except (ValueError, RecursionError) as error:  # RecursionError: JSON nested past the parser's depth
+            if on_malformed is None:
+                raise MalformedRow(line, str(error)) from None
+            on_malformed(MalformedRow(line, str(error)))
+            continue
+        yield row
 
 
-def _records(path: Path) -> Iterator[dict]:
-    """Dictionaries, one per record of a CSV/TSV/JSONL file."""
-    with path.open(encoding="utf-8", newline="") as handle:
+def _records(path: Path, text_column: str) -> Iterator[tuple[int, dict | str | csv.Error]]:
+    """(line, record) for each record of a CSV/TSV/JSONL file: a dictionary, a JSON line still to parse, or the
+    CSV reader's error. Bytes that are not UTF-8 arrive as lone surrogates, so only the row holding them is refused."""
+    with path.open(encoding="utf-8", errors="surrogateescape", newline="") as handle:
         if path.suffix in (".jsonl", ".json", ".ndjson"):
-            yield from (json.loads(line) for line in handle if line.strip())
+            yield from ((number, line) for number, line in enumerate(handle, 1) if line.strip())
             return
         sample = handle.readline()
         handle.seek(0)
         delimiter = "\t" if path.suffix == ".tsv" else max(",;\t", key=sample.count)
-        yield from csv.DictReader(handle, delimiter=delimiter)
+        reader = csv.DictReader(handle, delimiter=delimiter)
+        if text_column not in (reader.fieldnames or ()):
+            raise KeyError(f"{path}: no column {text_column!r}")
+        while True:
+            try:
+                record = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as error:  # e.g. a field past the reader's size limit; the next record still reads
+                yield reader.line_num + 1, error  # the reader has not counted the line it failed on
+                continue
+            yield reader.line_num, record
+
+
+def _row(record: dict | str | csv.Error, text_column: str, label_column: str, unescape: bool) -> Row:
+    """One record as a Row; ValueError says what is wrong with it."""
+    if isinstance(record, csv.Error):
+        raise ValueError(str(record))
+    if isinstance(record, str):
+        record = json.loads(record)
+    if not isinstance(record, dict):
+        raise ValueError(f"expected an object with {text_column!r} and {label_column!r}, got {json.dumps(record)[:60]}")
+    text = record.get(text_column)
+    if not isinstance(text, str):
+        raise ValueError(f"{text_column!r} is missing or not a string")
+    if unescape:
+        text = decode_escapes(text)
+    fault = text_fault(text)
+    if fault:
+        raise ValueError(f"{text_column!r} {fault}")
+    if record.get(label_column) is None:
+        raise ValueError(f"{label_column!r} is missing")
+    try:
+        label, chars = parse_label(record[label_column])
+    except (SyntaxError, TypeError) as error:  # what literal_eval raises on a broken offset list
+        raise ValueError(f"cannot read the label: {error}") from None
+    return Row(text, label, chars)
 
 
 def decode_escapes(text: str) -> str:

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from moderation.evaluation import (Prediction, Row, decode_escapes, evaluate, metrics, parse_label, read_rows,
+from moderation.evaluation import (MalformedRow, Prediction, Row, decode_escapes, evaluate, metrics, parse_label, read_rows,
                                    span_f1, worst_misses)
 from moderation.policy import load_policy
 
@@ -85,3 +85,13 @@ def test_evaluate_reports_our_figures_beside_the_baseline_and_span_f1():
     assert report.better_profanity["recall"] == 0.5
     assert report.span_f1 == 1.0
     assert set(report.to_dict()) == {"category", "rows", "ours", "better_profanity", "char_span_f1", "worst_misses"}
+
+
+def test_a_malformed_row_is_raised_with_its_line_or_handed_over_and_skipped(tmp_path):
+    path = tmp_path / "set.csv"
+    path.write_text('text,label\nsh1t,1\nfine,maybe\n"' + "x" * 200_000 + '",0\nhello,0\n')
+    with pytest.raises(MalformedRow, match="line 3: cannot read 'maybe'"):
+        list(read_rows(path, "text", "label"))
+    skipped = []
+    assert list(read_rows(path, "text", "label", on_malformed=skipped.append)) == [Row("sh1t", True), Row("hello", False)]
+    assert [row.line for row in skipped] == [3, 4] and "field larger than field limit" in skipped[1].reason

@@ -13,6 +13,7 @@ from flask import Blueprint, Response, abort, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from moderation.api.errors import native_error
+from moderation.inputs import UnusableText, field_name, json_fault
 from moderation.pipeline import moderate
 from moderation.pipeline.types import ModerationContext
 from moderation.policy import Policy, current_policy
@@ -130,6 +131,9 @@ def moderate_comment():
         payload = json.loads(raw)
     except (ValueError, RecursionError):
         abort(400, "The body is not valid JSON.")
+    found = json_fault(payload)
+    if found is not None:
+        raise UnusableText(field_name(found[0]), found[1])
     text = plain_text(comment_body(payload))
     if not text:
         return Response(NO_OPINION, mimetype="application/json")

@@ -21,6 +21,7 @@ from moderation.api.serializers import (
 )
 from moderation.api_keys import actor_for
 from moderation.db import db
+from moderation.inputs import UnusableText
 from moderation.models import Article, Comment, CommentStatus
 from moderation.pipeline import moderate
 from moderation.pipeline.types import ModerationContext, Refused
@@ -29,6 +30,8 @@ from moderation.queue import ActionNotAllowed, StaleDecision, perform, queue_pag
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 bp.register_error_handler(HTTPException, native_error)
+# Unstorable text in a path segment, query parameter or header is an invalid field here, like one in the body.
+bp.register_error_handler(UnusableText, lambda error: native_error(field_error(error.field, error.description)))
 bp.before_request(check_query_parameters)
 API_QUEUES = ("pending", "reported", "rejected")
 IDEMPOTENCY_KEY_MAX_LENGTH = 200
@@ -39,8 +42,7 @@ _article_texts: dict[str, tuple[float, tuple[str, str]]] = {}
 
 
 def get_article_or_404(slug: str) -> Article:
-    article = db.session.scalar(select(Article).where(Article.slug == slug)) if "\x00" not in slug else None
-    return article or abort(404, "No article with this slug.")
+    return db.session.scalar(select(Article).where(Article.slug == slug)) or abort(404, "No article with this slug.")
 
 
 def refusal_error(refusal: Refused) -> ApiError:

@@ -15,6 +15,7 @@ from moderation.api.auth import current_key, require_scope
 from moderation.api.perspective_scores import ATTRIBUTES, attribute_scores, utf16_offsets
 from moderation.db import db
 from moderation.errors import explaining_headers
+from moderation.inputs import field_name, json_fault
 from moderation.models import ScoreFeedback
 from moderation.pipeline import moderate
 from moderation.pipeline.types import ModerationContext, Refused
@@ -76,13 +77,16 @@ class AnalyzeRequest:
 
 
 def request_object() -> dict:
-    """The body as a JSON object, whatever the Content-Type says (Google's clients all send JSON)."""
+    """The body as a JSON object of storable text, whatever the Content-Type says (Google's clients all send JSON)."""
     try:
         data = json.loads(request.get_data())
     except (ValueError, RecursionError):
         raise PerspectiveError("Invalid JSON payload received.") from None
     if not isinstance(data, dict):
         raise PerspectiveError("Invalid JSON payload received: expected an object.")
+    found = json_fault(data)
+    if found is not None:
+        raise PerspectiveError(f"Invalid value at '{field_name(found[0])}': it {found[1]}.")
     return data
 
 
@@ -105,8 +109,6 @@ def comment_text(data: dict, policy: Policy) -> str:
         raise PerspectiveError("Unknown text type.")
     if not text.strip():
         raise PerspectiveError("Comment must be non-empty.", "COMMENT_EMPTY")
-    if "\x00" in text:
-        raise PerspectiveError("Comment text must not contain NUL characters.")
     if len(text) > policy.max_length:
         raise PerspectiveError(f"Comment text too long: more than {policy.max_length} characters.", "COMMENT_TOO_LONG")
     return text

@@ -14,6 +14,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from moderation.api.errors import ApiError, field_error
+from moderation.inputs import field_name, json_fault
 
 DOCUMENT_PATH = Path(__file__).with_name("openapi.yaml")
 DOCUMENT_URI = "urn:moderation:openapi"
@@ -41,25 +42,21 @@ def json_body(component: str) -> dict:
         data = json.loads(request.get_data())
     except (ValueError, RecursionError):
         raise ApiError(400, "invalid_json", "The body is not valid JSON.") from None
-    error = best_match(_validator(component).iter_errors(data))
-    if error is not None:
-        field, message = describe(error)
-        raise field_error(field, message)
-    nul_path = _path_to_nul(data, [])
-    if nul_path is not None:  # PostgreSQL cannot store it; refuse it the same way on every database
-        raise field_error(field_name(nul_path), f"{field_name(nul_path)} must not contain NUL characters.")
+    problem = body_problem(component, data)
+    if problem is not None:
+        raise field_error(*problem)
     return data
 
 
-def _path_to_nul(value, path: list) -> list | None:
-    """The path of the first string (value or key) holding a NUL character, or None."""
-    if isinstance(value, str):
-        return path if "\x00" in value else None
-    children = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
-    for key, child in children:
-        found = [*path, key] if isinstance(key, str) and "\x00" in key else _path_to_nul(child, [*path, key])
-        if found is not None:
-            return found
+def body_problem(component: str, data, root: str = "body") -> tuple[str, str] | None:
+    """(field, sentence) for the first way `data` breaks the component's schema or holds text that cannot be stored."""
+    error = best_match(_validator(component).iter_errors(data))
+    if error is not None:
+        return describe(error, root)
+    found = json_fault(data)
+    if found is not None:
+        field = field_name(found[0], root)
+        return field, f"{field} {found[1]}."
     return None
 
 
@@ -94,14 +91,14 @@ def resolve(node: dict) -> dict:
     return target
 
 
-def describe(error: ValidationError) -> tuple[str, str]:
+def describe(error: ValidationError, root: str = "body") -> tuple[str, str]:
     """The dotted path of the field at fault and a sentence about it."""
     path = list(error.absolute_path)
     if error.validator == "required":
         missing = next(name for name in error.validator_value if name not in error.instance)
-        field = field_name([*path, missing])
+        field = field_name([*path, missing], root)
         return field, f"{field} is required."
-    field = field_name(path)
+    field = field_name(path, root)
     value = error.validator_value
     messages = {
         "type": lambda: "must be " + " or ".join(JSON_TYPE_NAMES[t] for t in ([value] if isinstance(value, str) else value)),
@@ -115,11 +112,3 @@ def describe(error: ValidationError) -> tuple[str, str]:
     }
     detail = messages[error.validator]() if error.validator in messages else error.message[:200]
     return field, f"{field} {detail}."
-
-
-def field_name(path: list) -> str:
-    """['items', 3, 'text'] -> 'items[3].text'; the whole body is 'body'."""
-    name = ""
-    for part in path:
-        name += f"[{part}]" if isinstance(part, int) else (f".{part}" if name else str(part))
-    return name or "body"

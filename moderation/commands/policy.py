@@ -12,9 +12,12 @@ from flask.cli import AppGroup
 from sqlalchemy import func, select
 from sqlalchemy.orm import defer
 
+from moderation.api.schema import body_problem
 from moderation.audit import Actor, record
 from moderation.db import db
-from moderation.evaluation import CATEGORIES, better_profanity_check, evaluate as run_evaluation, read_rows
+from moderation.evaluation import (CATEGORIES, MalformedRow, better_profanity_check, evaluate as run_evaluation,
+                                   read_rows)
+from moderation.inputs import STORABLE_TEXT
 from moderation.pipeline import moderate as moderate_text
 from moderation.pipeline.types import ModerationContext, Refused
 from moderation.models import Article, Comment
@@ -26,10 +29,11 @@ RESCAN_BATCH = 500
 
 
 @click.command("moderate")
-@click.argument("text", required=False)
-@click.option("--article", "slug", help="Judge relevance against this stored article.")
-@click.option("--jsonl", "jsonl", type=click.File("r", encoding="utf-8"),
-              help='JSON lines {"text", "article"?, "context"?}; "-" reads standard input.')
+@click.argument("text", required=False, type=STORABLE_TEXT)
+@click.option("--article", "slug", type=STORABLE_TEXT, help="Judge relevance against this stored article.")
+@click.option("--jsonl", "jsonl", type=click.File("rb"),
+              help='JSON lines {"text", "article"?, "context"?}; "-" reads standard input. A bad line gets an error '
+                   "object with its line number and the run goes on; the exit status is 1 if any line had one.")
 def moderate_command(text: str | None, slug: str | None, jsonl) -> None:
     """Print the verdict JSON for TEXT, or one verdict line per input line with --jsonl (streamed, in order)."""
     if (text is None) == (jsonl is None):
@@ -42,17 +46,31 @@ def moderate_command(text: str | None, slug: str | None, jsonl) -> None:
             raise click.ClickException(f"refused ({refused.code}): {refused.message}") from None
         return
     articles: dict[str, ModerationContext] = {}
+    judged = failed = 0
     for number, line in enumerate(jsonl, 1):
         if line.strip():
-            click.echo(json.dumps(_judge_line(line, number, slug, policy, articles), ensure_ascii=False))
+            answer = _judge_line(line, number, slug, policy, articles)
+            judged += 1
+            failed += "error" in answer
+            click.echo(json.dumps(answer, ensure_ascii=False))
             sys.stdout.flush()
+    if failed:
+        click.echo(f"{failed} of {judged} lines were not judged", err=True)
+        click.get_current_context().exit(1)
 
 
-def _judge_line(line: str, number: int, slug: str | None, policy, articles: dict) -> dict:
-    """One input line's verdict, or an error object in its place so output lines stay aligned with input;
-    stored articles are looked up once per slug, free-text contexts are not kept."""
+def _judge_line(line: bytes, number: int, slug: str | None, policy, articles: dict) -> dict:
+    """One input line's verdict, or an error object in its place so output lines stay aligned with input; the
+    line is checked as the API checks a ModerateRequest. Stored articles are looked up once per slug, free-text
+    contexts are not kept."""
     try:
-        item = json.loads(line)
+        item = json.loads(line)  # bytes: decoded here, so a line that is not UTF-8 is one bad line, not the end
+    except (ValueError, RecursionError) as error:
+        return {"error": "bad_input", "message": f"not a line of JSON: {error}", "line": number}
+    problem = body_problem("ModerateRequest", item, root="line")
+    if problem is not None:
+        return {"error": "bad_input", "field": problem[0], "message": problem[1], "line": number}
+    try:
         article = item.get("article") or slug
         if item.get("context") is not None or not article:
             context = ModerationContext(article_text=item.get("context") or "")
@@ -63,8 +81,8 @@ def _judge_line(line: str, number: int, slug: str | None, policy, articles: dict
         return moderate_text(item["text"], context, policy).to_dict()
     except Refused as refused:
         return {"error": refused.code, "message": refused.message, "line": number}
-    except (ValueError, KeyError, TypeError, click.ClickException) as error:
-        return {"error": "bad_input", "message": str(error), "line": number}
+    except click.ClickException as error:
+        return {"error": "bad_input", "message": error.message, "line": number}
 
 
 def _context(slug: str | None, context_text: str | None) -> ModerationContext:
@@ -85,9 +103,19 @@ def _context(slug: str | None, context_text: str | None) -> ModerationContext:
 @click.option("--unescape", is_flag=True, help="Decode literal \\n and \\xNN escapes in the text (Kaggle insults).")
 @click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path), help="Write the full report here.")
 def evaluate_command(file: Path, category: str, text_column: str, label_column: str, unescape: bool, json_out) -> None:
-    """Precision, recall, F1, false-positive rate and worst misses on a labelled CSV/TSV/JSONL, beside better-profanity."""
-    rows = read_rows(file, text_column, label_column, unescape)
-    report = run_evaluation(rows, category, current_policy(), better_profanity_check())
+    """Precision, recall, F1, false-positive rate and worst misses on a labelled CSV/TSV/JSONL, beside better-profanity.
+    A malformed row is reported and skipped; the exit status is 1 if there was one."""
+    malformed: list[MalformedRow] = []
+
+    def skip(row: MalformedRow) -> None:
+        malformed.append(row)
+        click.echo(f"{file.name}: skipped {row}", err=True)
+
+    rows = read_rows(file, text_column, label_column, unescape, on_malformed=skip)
+    try:
+        report = run_evaluation(rows, category, current_policy(), better_profanity_check())
+    except KeyError as error:
+        raise click.ClickException(error.args[0]) from None
     click.echo(f"{file.name}: {report.rows} rows, category {category}")
     click.echo(f"{'':18}{'precision':>10}{'recall':>10}{'F1':>10}{'FPR':>10}   confusion")
     for name, figures in (("policy", report.ours), ("better-profanity", report.better_profanity)):
@@ -102,6 +130,9 @@ def evaluate_command(file: Path, category: str, text_column: str, label_column: 
             click.echo(f"  {miss['score']:.2f}  {miss['text'][:120]!r}")
     if json_out:
         json_out.write_text(json.dumps(report.to_dict(), indent=2, ensure_ascii=False), encoding="utf-8")
+    if malformed:
+        click.echo(f"{file.name}: {len(malformed)} malformed rows skipped", err=True)
+        click.get_current_context().exit(1)
 
 
 @policy_group.command("check")
