@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import socket
 import subprocess
 import sys
@@ -35,6 +36,16 @@ def test_an_unexpected_error_is_logged_with_its_traceback_after_start_up_on_the_
     [record] = [r for r in caplog.records if r.exc_info]
     assert record.name == "moderation.errors"
     assert "Traceback" in caplog.text and "RuntimeError: the view broke" in caplog.text
+
+
+def test_a_command_on_a_fresh_embedded_database_prints_only_its_own_output(tmp_path):
+    environment = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path}/cli.sqlite3", "SECRET_KEY": "x"}
+
+    result = subprocess.run([sys.executable, "-m", "flask", "--app", "moderation", "articles", "list"], cwd=tmp_path,
+                            env=environment, capture_output=True, text=True, timeout=120)
+
+    assert (result.returncode, result.stderr) == (0, "")  # no "INFO [alembic.runtime.migration] ..." lines
+    assert result.stdout.startswith("us-cuba-migration-talks\t")
 
 
 @pytest.mark.parametrize("line, expected", [
