@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from moderation.db import db
+from moderation.inputs import text_fault, unusable_at
 from moderation.models import Article, ModerationMode
 
 SEED_DIR = Path(__file__).resolve().parent / "data" / "articles"
@@ -33,8 +34,8 @@ class ArticleData:
 
 
 def parse_article_file(path: Path) -> ArticleData:
-    text = path.read_text(encoding="utf-8").replace("\r\n", "\n")
-    header, _, body = text.partition("\n\n")
+    """An article file's fields and paragraphs; ArticleFileError names the file and line of what is wrong."""
+    header, _, body = _read_text(path).replace("\r\n", "\n").partition("\n\n")
     fields: dict[str, str] = {}
     for number, line in enumerate(header.split("\n"), start=1):
         match = HEADER_RE.match(line)
@@ -42,6 +43,23 @@ def parse_article_file(path: Path) -> ArticleData:
             raise ArticleFileError(f"{path}:{number}: expected one of {sorted(KNOWN_KEYS)} as 'Key: value'")
         fields[match["key"].lower()] = match["value"].strip()
     return _validated(path, fields, body.strip())
+
+
+def _read_text(path: Path) -> str:
+    """The file as text the database can store: UTF-8 without NUL characters."""
+    try:
+        raw = path.read_bytes()
+        text = raw.decode("utf-8")
+    except OSError as error:
+        raise ArticleFileError(f"{path}: {error.strerror}") from None
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        raise ArticleFileError(f"{path}:{line}: not UTF-8 text (byte 0x{raw[error.start]:02x})") from None
+    at = unusable_at(text)
+    if at is not None:
+        line_start = text.rfind("\n", 0, at) + 1
+        raise ArticleFileError(f"{path}:{text.count(chr(10), 0, at) + 1}: the line {text_fault(text[line_start:])}")
+    return text
 
 
 def _validated(path: Path, fields: dict[str, str], body: str) -> ArticleData:
@@ -53,6 +71,11 @@ def _validated(path: Path, fields: dict[str, str], body: str) -> ArticleData:
         raise ArticleFileError(f"{path}: 'Slug' must be lowercase letters, digits and hyphens, got {slug!r}")
     if not body:
         raise ArticleFileError(f"{path}: the article has no paragraphs after the header")
+    for name, value in (("title", title), ("slug", slug), ("source", fields.get("source", "")),
+                        ("byline", fields.get("byline", ""))):
+        limit = Article.__table__.c[name].type.length  # PostgreSQL refuses a longer value
+        if len(value) > limit:
+            raise ArticleFileError(f"{path}: '{name.capitalize()}' is longer than {limit} characters")
     try:
         published = date.fromisoformat(fields["published"]) if fields.get("published") else None
         mode = ModerationMode(fields.get("moderation") or "post")

@@ -71,3 +71,31 @@ def test_seed_command_fills_an_empty_database(runner):
     result = runner.invoke(args=["seed"])
     assert "seeded" in result.output
     assert db.session.scalar(select(Article.slug)) == SEED_SLUG
+
+
+def test_articles_add_reports_each_bad_file_adds_the_others_and_exits_non_zero(runner, tmp_path):
+    files = {
+        "good.txt": b"Title: Good story\n\nBody.\n",
+        "not-utf8.txt": b"Title: Caf\xe9\n\nBody.\n",
+        "nul.txt": b"Title: Fine\n\nFirst.\n\nSec\x00ond.\n",
+        "long.txt": b"Title: " + b"t" * 501 + b"\n\nBody.\n",
+        "no-body.txt": b"Title: Nothing here\n\n\n",
+        "later.txt": b"Title: Later story\n\nBody.\n",
+    }
+    for name, content in files.items():
+        (tmp_path / name).write_bytes(content)
+    paths = [str(tmp_path / name) for name in files] + [str(tmp_path / "missing.txt"), str(tmp_path)]
+    result = runner.invoke(args=["articles", "add", *paths])
+    assert result.exit_code == 1
+    assert "added good-story" in result.stdout and "added later-story" in result.stdout
+    errors = result.stderr.splitlines()
+    assert [line for line in errors if line.startswith("Error:")] == [
+        f"Error: {tmp_path}/not-utf8.txt:1: not UTF-8 text (byte 0xe9)",
+        f"Error: {tmp_path}/nul.txt:5: the line holds a NUL character (character 4), which cannot be stored",
+        f"Error: {tmp_path}/long.txt: 'Title' is longer than 500 characters",
+        f"Error: {tmp_path}/no-body.txt: the article has no paragraphs after the header",
+        f"Error: {tmp_path}/missing.txt: No such file or directory",
+        f"Error: {tmp_path}: Is a directory",
+    ]
+    assert errors[-1] == "6 of 8 files were not added"
+    assert set(db.session.scalars(select(Article.slug))) == {SEED_SLUG, "good-story", "later-story"}

@@ -7,13 +7,15 @@ from flask.cli import AppGroup
 
 from moderation.api_keys import SCOPES, ApiKeyError, all_keys, create_key, revoke_key
 from moderation.db import db
+from moderation.inputs import STORABLE_TEXT
 
 api_keys = AppGroup("api-keys", help="Manage the keys other services use to call the API.")
 
 
 @api_keys.command("create")
-@click.argument("name")
-@click.option("--scopes", default="moderate", show_default=True, help=f"Comma-separated, from: {', '.join(SCOPES)}.")
+@click.argument("name", type=STORABLE_TEXT)
+@click.option("--scopes", default="moderate", show_default=True, type=STORABLE_TEXT,
+              help=f"Comma-separated, from: {', '.join(SCOPES)}.")
 def create(name: str, scopes: str) -> None:
     """Create a key and print it; it is shown this once and only its hash is kept."""
     try:
@@ -36,7 +38,7 @@ def list_keys() -> None:
 
 
 @api_keys.command("revoke")
-@click.argument("name")
+@click.argument("name", type=STORABLE_TEXT)
 def revoke(name: str) -> None:
     """Revoke a key at once; requests with it get 401 from now on."""
     try:

@@ -17,17 +17,24 @@ articles = AppGroup("articles", help="Manage the stories readers comment on.")
 
 
 @articles.command("add")
-@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 def add(files: tuple[Path, ...]) -> None:
-    """Add articles from files: 'Title:', 'Slug:', 'Source:', 'Byline:', 'Published:' lines, a blank line, paragraphs."""
+    """Add articles from files: 'Title:', 'Slug:', 'Source:', 'Byline:', 'Published:' lines, a blank line, paragraphs.
+    A file that cannot be added is reported and the others are still added; the exit status is 1 if any failed."""
+    failed = 0
     for path in files:
         try:
             article = add_article(parse_article_file(path))
             db.session.commit()
         except ArticleFileError as error:
             db.session.rollback()
-            raise click.ClickException(str(error)) from None
+            failed += 1
+            click.echo(f"Error: {error}", err=True)
+            continue
         click.echo(f"added {article.slug}: {article.title}")
+    if failed:
+        click.echo(f"{failed} of {len(files)} files were not added", err=True)
+        click.get_current_context().exit(1)
 
 
 @articles.command("list")

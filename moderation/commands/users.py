@@ -9,6 +9,7 @@ from flask.cli import AppGroup
 from sqlalchemy import func, select
 
 from moderation.db import db
+from moderation.inputs import STORABLE_TEXT, text_fault
 from moderation.models import Role, User
 
 users = AppGroup("users", help="Manage accounts and roles.")
@@ -19,8 +20,8 @@ def _find(email: str) -> User | None:
 
 
 @users.command("create-admin")
-@click.argument("email")
-@click.option("--name", default=None, help="Display name (default: the part of the email before @).")
+@click.argument("email", type=STORABLE_TEXT)
+@click.option("--name", default=None, type=STORABLE_TEXT, help="Display name (default: the part of the email before @).")
 def create_admin(email: str, name: str | None) -> None:
     """Create an admin account, or promote an existing one (password from MODERATION_ADMIN_PASSWORD or a prompt)."""
     password = os.environ.get("MODERATION_ADMIN_PASSWORD") or click.prompt(
@@ -28,6 +29,8 @@ def create_admin(email: str, name: str | None) -> None:
     )
     if len(password) < 8:
         raise click.ClickException("the password must have at least 8 characters")
+    if text_fault(password):  # from the environment, where bytes that are not UTF-8 become lone surrogates
+        raise click.ClickException(f"the password {text_fault(password)}")
     user = _find(email)
     if user is None:
         user = User(email=email.strip().lower(), display_name=name or email.split("@")[0])
@@ -39,7 +42,7 @@ def create_admin(email: str, name: str | None) -> None:
 
 
 @users.command("set-role")
-@click.argument("email")
+@click.argument("email", type=STORABLE_TEXT)
 @click.argument("role", type=click.Choice([r.value for r in Role]))
 def set_role(email: str, role: str) -> None:
     """Make an account a reader, moderator or admin."""
