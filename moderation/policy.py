@@ -115,12 +115,23 @@ def _rule(path: Path, rule_id: str, body: Any, digest) -> Rule:
         title=_field(path, body, "title", str, rule_id),
         sentence=_field(path, body, "sentence", str, rule_id).strip(),
         filter=filter_name,
-        params=MappingProxyType(dict(_table(path, body, "params", rule_id, required=False))),
+        params=_params(path, body, rule_id),
         lexicons=_lexicons(path, body, rule_id, digest),
         review_threshold=review,
         reject_threshold=reject,
         models=_models(path, body, rule_id, digest),
     )
+
+
+def _params(path: Path, body: dict, rule_id: str) -> Mapping[str, Any]:
+    """The rule's parameters; the entries of a word list (an array) or of a table of spellings must be words."""
+    params = _table(path, body, "params", rule_id, required=False)
+    for key, value in params.items():
+        entries = value.items() if isinstance(value, dict) else enumerate(value, 1) if isinstance(value, list) else ()
+        for entry, word in entries:
+            if not isinstance(word, str) or not word.strip():
+                raise PolicyError(path, f"entry {entry!r} must be a word, not {word!r}", rule_id, f"params.{key}")
+    return MappingProxyType(dict(params))
 
 
 def _lexicons(path: Path, body: dict, rule_id: str, digest) -> Mapping[str, tuple[str, ...]]:

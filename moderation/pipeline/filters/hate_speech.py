@@ -2,8 +2,9 @@
 subhuman, threatened, told to leave, or generalised as criminal, inferior or destructive (statements, negations
 and questions), discounted when the sentence condemns or reports it. Reads lexicons slurs_strong, slurs_mild,
 gendered_slurs, groups, group_adjectives, people, places, references, dehumanising, violence, death_wishes, removal_verbs, removal_directions, inferiority, conduct, hostility,
-phrases, insults, abuse_strong, abuse_mild, condemnation and params *_score, reference_factor and
-condemned_factor."""
+phrases, insults, abuse_strong, abuse_mild, condemnation and params *_score, reference_factor, condemned_factor and
+the grammar's word classes (determiners, intensifiers, copulas, modals, question_openers, calling_verbs, reflexives,
+auxiliaries, negations, self_naming, self_naming_fillers, pronouns, subject_pronouns, demonstratives, aiming_words)."""
 from __future__ import annotations
 
 import bisect
@@ -20,29 +21,6 @@ from moderation.pipeline.types import FilterResult, ModerationContext
 _SENTENCE_END = re.compile(r"[.!?;\n]+")
 _NEGATED = re.compile(r"\b(?:not|never|no)\b|n't")
 _CONTRACTED_NOT = re.compile(r"n't\b")
-# Small closed classes of English grammar, not policy: how a sentence says something of a group.
-DETERMINERS = frozenset("all the these those every them of some more most many any such so your their our".split())
-INTENSIFIERS = frozenset("just simply really truly nothing but a an bunch lot race of like such so always "
-                         "basically only totally fucking damn bloody".split())
-COPULAS = frozenset("are is were was r re be being become becomes remain aren isn weren wasn".split())
-MODALS = frozenset("should must need needs to ought deserve deserves have has gotta be get go all just simply".split())
-QUESTION_OPENERS = frozenset("why are is aren isn don do".split())
-CALLING = frozenset("call calls called calling consider considers considered".split())
-REFLEXIVES = frozenset("itself themselves all really always just".split())
-# What may stand between a group and what it is said to do: "X will always ruin", "X are literally taking over".
-AUXILIARIES = REFLEXIVES | frozenset("will would are is do does did can only literally simply basically".split())
-NEGATIONS = frozenset("not never no t nt isnt arent dont".split())
-# A mild slur after these is the writer naming themselves ("as a dyke", "I'm a queer", "we dykes").
-SELF_NAMING = frozenset("m im am as we us being".split())
-SELF_NAMING_FILLERS = frozenset("a an proud fellow".split())
-# Pronouns that refer back to a group named earlier in the comment ("Muslims want war. Take it to them").
-PRONOUNS = frozenset("they them".split())
-# A subject pronoun says nothing of the group through the words before it ("commits murder they ...").
-SUBJECTS = frozenset(["they"])
-# "These dogs", "those leeches": a group pointed at by what it is called.
-DEMONSTRATIVES = frozenset("these those".split())
-# Words that aim a misogynist slur at someone: "you bitch", "you fat whore" (slighting adjectives come from insults).
-POINTERS = frozenset("you ya u ur".split())
 BEFORE, AFTER, GAP = 6, 10, 6
 # The lists found in one pass over the tokens (see _scan).
 _MENTIONED = ("groups", "group_adjectives", "places", "references")
@@ -75,6 +53,20 @@ class _Lexicons:
     conduct: PhraseSet
     hostility: PhraseSet
     condemnation: PhraseSet
+    determiners: frozenset[str]
+    copulas: frozenset[str]
+    modals: frozenset[str]
+    question_openers: frozenset[str]
+    calling_verbs: frozenset[str]
+    reflexives: frozenset[str]
+    auxiliaries: frozenset[str]
+    negations: frozenset[str]
+    self_naming: frozenset[str]
+    self_naming_fillers: frozenset[str]
+    pronouns: frozenset[str]
+    subject_pronouns: frozenset[str]
+    demonstratives: frozenset[str]
+    aiming_words: frozenset[str]
     openers: dict[str, tuple[str, ...]]
     mention_words: frozenset[str]
     attack_words: frozenset[str]
@@ -102,7 +94,7 @@ def check(text: NormalisedText, context: ModerationContext, rule) -> FilterResul
     params = rule.params
     hits = lexicons.words.find(text)
     abuse = [(hit.start, hit.end) for hit in hits if hit.tier in ABUSE_TIERS]
-    findings = _slurs(text, hits, params) + _aimed_slurs(text, lexicons, params)
+    findings = _slurs(text, hits, lexicons, params) + _aimed_slurs(text, lexicons, params)
     findings += _group_attacks(text, abuse, lexicons, params)
     findings += [(params["phrase_score"], hit.start, hit.end, "hateful slogan") for hit in hits if hit.tier == "phrase"]
     if not findings:
@@ -116,9 +108,10 @@ def check(text: NormalisedText, context: ModerationContext, rule) -> FilterResul
 
 @lru_cache(maxsize=16)
 def _lexicons(rule) -> _Lexicons:
-    """Compile the rule's lexicons once per policy (rules hash by identity); the word lists that are matched
-    anywhere in the comment share one matcher, so the comment is scanned once for all of them."""
-    lex = rule.lexicons
+    """Compile the rule's lexicons and grammar words (params) once per policy (rules hash by identity); the word
+    lists that are matched anywhere in the comment share one matcher, so the comment is scanned once for all of them."""
+    lex, params = rule.lexicons, rule.params
+    reflexives = frozenset(params["reflexives"])
     groups, references = _phrases(lex["groups"]), _phrases(lex["references"])
     lexicons = _Lexicons(
         words=compile_lexicons({"strong": lex["slurs_strong"], "mild": lex["slurs_mild"], "phrase": lex["phrases"],
@@ -140,6 +133,20 @@ def _lexicons(rule) -> _Lexicons:
         conduct=_phrases(lex["conduct"]),
         hostility=_phrases(lex["hostility"]),
         condemnation=_phrases(lex["condemnation"]),
+        determiners=frozenset(params["determiners"]) | frozenset(params["intensifiers"]),
+        copulas=frozenset(params["copulas"]),
+        modals=frozenset(params["modals"]),
+        question_openers=frozenset(params["question_openers"]),
+        calling_verbs=frozenset(params["calling_verbs"]),
+        reflexives=reflexives,
+        auxiliaries=reflexives | frozenset(params["auxiliaries"]),
+        negations=frozenset(params["negations"]),
+        self_naming=frozenset(params["self_naming"]),
+        self_naming_fillers=frozenset(params["self_naming_fillers"]),
+        pronouns=frozenset(params["pronouns"]),
+        subject_pronouns=frozenset(params["subject_pronouns"]),
+        demonstratives=frozenset(params["demonstratives"]),
+        aiming_words=frozenset(params["aiming_words"]),
         openers={},
         mention_words=frozenset(),
         attack_words=frozenset(),
@@ -151,14 +158,14 @@ def _lexicons(rule) -> _Lexicons:
     for name, phrases in lists.items():
         for word in phrases.first:
             openers[word] = (*openers.get(word, ()), name)
-    for word in DEMONSTRATIVES | PRONOUNS:
+    for word in lexicons.demonstratives | lexicons.pronouns:
         openers[word] = (*openers.get(word, ()), "pointers")
     predicates = (lexicons.dehumanising, lexicons.violence, lexicons.inferiority, lexicons.conduct,
                   lexicons.hostility, lexicons.removal_directions)
     predicate_words = _key_words(*predicates)
     for word in predicate_words:
         openers[word] = (*openers.get(word, ()), "predicates")
-    mention_words = DEMONSTRATIVES | _key_words(*(lists[name] for name in _MENTIONED))
+    mention_words = lexicons.demonstratives | _key_words(*(lists[name] for name in _MENTIONED))
     attack_words = predicate_words | _key_words(lexicons.death_wishes)
     return dataclasses.replace(lexicons, openers=openers, mention_words=mention_words, attack_words=attack_words)
 
@@ -185,7 +192,7 @@ def _phrases(entries: Iterable[str]) -> PhraseSet:
     return PhraseSet(_CONTRACTED_NOT.sub("n not", entry) for entry in entries)
 
 
-def _slurs(text: NormalisedText, hits, params) -> list:
+def _slurs(text: NormalisedText, hits, lexicons: _Lexicons, params) -> list:
     """Slurs, except a reclaimed mild one that writers use of themselves (as a dyke, I'm a queer, we dykes)."""
     found = []
     tokens = None
@@ -195,7 +202,7 @@ def _slurs(text: NormalisedText, hits, params) -> list:
         if hit.tier == "mild":
             tokens = tokens or [w for w, _, _ in text.words]
             index = next((i for i, (_, s, _) in enumerate(text.words) if s == hit.start), 0)
-            if _self_named(tokens, index):
+            if _self_named(tokens, index, lexicons):
                 continue
         found.append((params[f"{hit.tier}_slur_score"], hit.start, hit.end, "slur"))
     return found
@@ -206,7 +213,7 @@ def _aimed_slurs(text: NormalisedText, lexicons: _Lexicons, params) -> list:
     if lexicons.gendered_slurs.isdisjoint(text.vocabulary):
         return []
     words = text.words
-    aiming = POINTERS | lexicons.insults
+    aiming = lexicons.aiming_words | lexicons.insults
     found = []
     for index in (i for i, (word, _, _) in enumerate(words) if word in lexicons.gendered_slurs):
         pointer = next((i for i in (index - 1, index - 2) if i >= 0 and words[i][0] in aiming), None)
@@ -215,10 +222,10 @@ def _aimed_slurs(text: NormalisedText, lexicons: _Lexicons, params) -> list:
     return found
 
 
-def _self_named(tokens: list[str], index: int) -> bool:
+def _self_named(tokens: list[str], index: int, lexicons: _Lexicons) -> bool:
     """Whether the word at `index` follows "as a", "I'm a", "we", "proud" and the like."""
-    before = _skip_back(tokens, index, max(0, index - 2), SELF_NAMING_FILLERS)
-    return before > 0 and tokens[before - 1] in SELF_NAMING
+    before = _skip_back(tokens, index, max(0, index - 2), lexicons.self_naming_fillers)
+    return before > 0 and tokens[before - 1] in lexicons.self_naming
 
 
 def _group_attacks(text: NormalisedText, abuse, lexicons: _Lexicons, params) -> list:
@@ -241,7 +248,7 @@ def _group_attacks(text: NormalisedText, abuse, lexicons: _Lexicons, params) -> 
         return []
     condemned, predicates = found_at["condemnation"], found_at["predicates"]
     ends = [m.end() for m in _SENTENCE_END.finditer(text.text)]
-    found = _death_wish(tokens, words, mentions, found_at["death_wishes"], params)
+    found = _death_wish(tokens, words, mentions, found_at["death_wishes"], lexicons, params)
     for mention in mentions:
         first, last = mention.first, mention.last
         said = _within(predicates, max(0, first - BEFORE), last + AFTER)
@@ -271,10 +278,10 @@ def _group_attacks(text: NormalisedText, abuse, lexicons: _Lexicons, params) -> 
     return found
 
 
-def _death_wish(tokens, words, mentions, wishes: list[tuple[int, int]], params) -> list:
+def _death_wish(tokens, words, mentions, wishes: list[tuple[int, int]], lexicons: _Lexicons, params) -> list:
     """Death wished on the reader ("kill yourself", not "don't kill yourself") in a comment that names a group
     or calls the reader by one ("you're autistic"): held for review."""
-    wishes = [(first, last) for first, last in wishes if not (first and tokens[first - 1] in NEGATIONS)]
+    wishes = [(first, last) for first, last in wishes if not (first and tokens[first - 1] in lexicons.negations)]
     if not wishes or not any(mention.factor == 1 and not mention.place for mention in mentions):
         return []
     score = params["violence_score"] * params["reference_factor"]
@@ -319,11 +326,11 @@ def _mentions(tokens: list[str], found_at, lexicons: _Lexicons, reference_factor
     candidates += [_Mention(first, last, reference_factor) for first, last in found_at["references"]]
     pointers = [index for index, _ in found_at["pointers"]]
     candidates += [_Mention(first, last, reference_factor, called=True)
-                   for first, last in _called_by_name(tokens, pointers, lexicons.dehumanising)]
+                   for first, last in _called_by_name(tokens, pointers, lexicons)]
     named = [mention.last for mention in candidates if mention.factor == 1 and not mention.adjective]
     if named:
         candidates += [_Mention(i, i + 1, reference_factor) for i in pointers
-                       if i >= min(named) and tokens[i] in PRONOUNS]
+                       if i >= min(named) and tokens[i] in lexicons.pronouns]
     mentions, done = [], 0
     for mention in sorted(candidates, key=lambda m: (m.first, -m.last)):
         if mention.first >= done:
@@ -332,10 +339,11 @@ def _mentions(tokens: list[str], found_at, lexicons: _Lexicons, reference_factor
     return mentions
 
 
-def _called_by_name(tokens: list[str], pointers: list[int], dehumanising: PhraseSet) -> list[tuple[int, int]]:
+def _called_by_name(tokens: list[str], pointers: list[int], lexicons: _Lexicons) -> list[tuple[int, int]]:
     """A demonstrative and, within two words, a dehumanising name: "these dogs", "those filthy leeches"."""
     found = []
-    for index in (i for i in pointers if tokens[i] in DEMONSTRATIVES):
+    dehumanising = lexicons.dehumanising
+    for index in (i for i in pointers if tokens[i] in lexicons.demonstratives):
         for name in range(index + 1, min(len(tokens), index + 4)):
             length = dehumanising.match_at(tokens, name, len(tokens))
             if length:
@@ -374,8 +382,8 @@ def _abuse_near(abuse, text, words, first, last, lo, hi, score, reach):
 def _attack_on(tokens, first, last, lo, hi, lexicons: _Lexicons, params):
     """The gravest thing a sentence says of one group mention: violence, removal, dehumanisation, a
     generalisation or hostility."""
-    before = _skip_back(tokens, first, max(lo, first - BEFORE), DETERMINERS | INTENSIFIERS)
-    if tokens[first] in SUBJECTS:
+    before = _skip_back(tokens, first, max(lo, first - BEFORE), lexicons.determiners)
+    if tokens[first] in lexicons.subject_pronouns:
         lo = before = first
     attack = _violence_before(tokens, first, lo, lexicons, params, last)
     if attack:
@@ -383,7 +391,7 @@ def _attack_on(tokens, first, last, lo, hi, lexicons: _Lexicons, params):
     removal = _removal(tokens, before, last, lo, hi, lexicons)
     if removal:
         return params["violence_score"], removal[0], removal[1], "call for violence or exclusion"
-    after = _skip(tokens, last, hi, MODALS)
+    after = _skip(tokens, last, hi, lexicons.modals)
     if after > last:
         hit = lexicons.violence.find(tokens, after, min(hi, after + 3))
         if hit:
@@ -403,7 +411,7 @@ def _attack_on(tokens, first, last, lo, hi, lexicons: _Lexicons, params):
 def _violence_before(tokens, first, lo, lexicons: _Lexicons, params, last=None):
     """A call for violence just before the group ("kill all the X", "nuke China"); a past tense ("deported
     more Mexicans", "banned Islam") reports what was done and does not count."""
-    before = _skip_back(tokens, first, max(lo, first - BEFORE), DETERMINERS | INTENSIFIERS)
+    before = _skip_back(tokens, first, max(lo, first - BEFORE), lexicons.determiners)
     start = lexicons.violence.ends_at(tokens, before, max(lo, before - 4))
     if start is not None and not tokens[start].endswith("ed"):
         return params["violence_score"], start, last or first + 1, "call for violence or exclusion"
@@ -416,7 +424,7 @@ def _removal(tokens, before, last, lo, hi, lexicons: _Lexicons) -> tuple[int, in
     verb = next((i for i in (before - 1, before - 2) if i >= lo and tokens[i] in lexicons.removal_verbs), None)
     if verb is None:
         return None
-    after = _skip(tokens, last, hi, REFLEXIVES)
+    after = _skip(tokens, last, hi, lexicons.reflexives)
     for index in range(after, min(hi, after + 2)):
         length = lexicons.removal_directions.match_at(tokens, index, hi)
         if length:
@@ -426,7 +434,7 @@ def _removal(tokens, before, last, lo, hi, lexicons: _Lexicons) -> tuple[int, in
 
 def _conduct(tokens, first, last, hi, lexicons: _Lexicons, params):
     """A group said to do harm as a whole: "X ruin everything", "X will never change", "X don't belong here"."""
-    verb = _skip(tokens, last, hi, AUXILIARIES)
+    verb = _skip(tokens, last, hi, lexicons.auxiliaries)
     length = lexicons.conduct.match_at(tokens, verb, hi) if verb < hi else 0
     if length:
         return params["generalisation_score"], first, verb + length, "generalisation about a group"
@@ -437,12 +445,13 @@ def _generalisation(tokens, first, last, lo, hi, before, lexicons: _Lexicons, pa
     """A group said to be vermin or criminal: after a copula (X are ...), in a question (why are X so ...),
     as a name (calls X vermin) or as an epithet (filthy X); a negation clears it unless it denies humanity."""
     # "Aren't X ...?": the question opener stands before the negation.
-    opener_at = before - 2 if before - 1 > lo and tokens[before - 1] in NEGATIONS else before - 1
+    negations = lexicons.negations
+    opener_at = before - 2 if before - 1 > lo and tokens[before - 1] in negations else before - 1
     opener = tokens[opener_at] if opener_at >= lo else ""
-    verb = _skip(tokens, last, hi, REFLEXIVES)
-    if verb < hi and tokens[verb] in COPULAS:
+    verb = _skip(tokens, last, hi, lexicons.reflexives)
+    if verb < hi and tokens[verb] in lexicons.copulas:
         start = verb + 1
-    elif opener in QUESTION_OPENERS or opener in CALLING:
+    elif opener in lexicons.question_openers or opener in lexicons.calling_verbs:
         start = last
     else:
         return _epithet(tokens, first, last, lo, hi, lexicons, params)
@@ -450,7 +459,7 @@ def _generalisation(tokens, first, last, lo, hi, before, lexicons: _Lexicons, pa
     for predicates, key, kind in ((lexicons.dehumanising, "dehumanising_score", "dehumanising language"),
                                   (lexicons.inferiority, "generalisation_score", "generalisation about a group")):
         hit = predicates.find(tokens, start, stop)
-        if hit and (tokens[hit[0]] in NEGATIONS or NEGATIONS.isdisjoint(tokens[start:hit[0]])):
+        if hit and (tokens[hit[0]] in negations or negations.isdisjoint(tokens[start:hit[0]])):
             return params[key], first, hit[1], kind
     return None
 

@@ -5,7 +5,10 @@ Reads the rule's params `threat_score`, `insult_score`, `belittling_score`, `loo
 and `third_person_score` (the score "review" gives), and its lexicons `insults_strong`, `insults`,
 `insult_adjectives`, `threats`, `attack_phrases`, `belittling`, `conversation_targets`, `persons` (nouns naming
 people: "stupid voters") and `qualities` ("his stupidity"); compound insults coined on the spot ("turd-breath",
-"pea-brained") are recognised by their parts. Criticism of an argument or a policy aims no insult at a person, and passes.
+"pea-brained") are recognised by their parts (lexicons `coined_*`). The grammar's word lists are the lexicons
+`common_words`, `fillers`, `neutral_persons`, `also_things`, `innocent_pairs`, `things`, `public_offices`,
+`vocative_cues` and the params from `spoken_forms` to `reporting_verbs` (closed classes such as copulas and pronouns).
+Criticism of an argument or a policy aims no insult at a person, and passes.
 """
 from __future__ import annotations
 
@@ -32,147 +35,15 @@ _TOKEN_SPLIT = re.compile(f"({_TOKEN.pattern})")
 _SENTENCE_ENDS = str.maketrans("!?;:\n", ".....")
 # Plain words, to test cheaply whether a comment holds any word that could start a finding.
 _RAW_WORD = re.compile(r"[a-z0-9]+")
-# Words too common to look a phrase up by ("you", "have"): a phrase is found through a rarer word of it.
-_COMMON = frozenset({
-    "you", "your", "yours", "yourself", "i", "me", "my", "we", "us", "our", "a", "an", "the", "to", "of", "in", "on",
-    "at", "for", "with", "up", "off", "out", "back", "go", "get", "got", "have", "has", "had", "will", "would",
-    "should", "can", "could", "do", "does", "did", "not", "no", "is", "are", "am", "be", "been", "going", "want",
-    "know", "what", "who", "where", "when", "how", "take", "hope", "talking", "guys",
-    "watch", "coming", "learn", "sit", "deserve", "like", "come", "one", "all",
-    "some", "just", "so", "now", "this", "that", "it", "job", "down", "idea", "read", "all", "cares", "nobody",
-})
-# Compound insults coined on the spot: a crude first part (written joined, hyphenated or spaced) or a dull one
-# (joined) with a body part or container ("turd-breath", "dick face", "meatbag"), boot-licker and its kin, and the
-# adjectives "pea-brained" and "half-witted". Enumerated, so that a comment is screened by set lookups.
-_CRUDE = ("shit", "fuck", "dick", "dik", "cock", "ass", "arse", "butt", "turd", "piss", "douche", "scum", "twat",
-          "cunt", "knob")
-_DULL = ("dumb", "cum", "jizz", "poop", "crap", "dirt", "slime", "sleaze", "puke", "snot", "dork", "dim", "bone",
-         "block", "knuckle", "meat", "pin", "fat", "air", "pea", "bird", "lame", "mush", "numb", "dung", "vomit", "pus")
-_CONTAINERS = ("head", "face", "breath", "bag", "wad", "stain", "brain", "wit", "licker", "sucker", "eater", "nugget",
-               "bucket", "muncher", "monkey", "clown", "wipe", "weasel", "goblin", "nozzle", "waffle", "ball", "burger")
-_FAWNERS = ("boot", "ball", "balls", "toe", "bum", "nut", "knob", "blood", "butt", "ass", "arse", "dick", "cock")
-_FAWNING = ("licker", "sucker", "sniffer", "kisser")
-_DIM_MINDS = (("pea", "bird", "hare", "lame", "scatter", "feather", "rat", "mush", "shit", "dumb", "half", "small",
-               "tiny", "pin", "fat", "bone", "empty", "lizard", "smooth"), ("brained",))
-_SLOW_WITS = (("half", "dim", "slow", "dull", "thick"), ("witted",))
-
-
-def _alternation(words: tuple[str, ...]) -> str:
-    """A regex alternation of plain words, longest first so that the longest spelling wins."""
-    return "|".join(sorted(words, key=len, reverse=True))
-
-
-_COINED = re.compile(
-    rf"(?<![a-z])(?:(?:{_alternation(_CRUDE)})[ -]?(?:{_alternation(_CONTAINERS)})"
-    rf"|(?:{_alternation(_DULL)})-?(?:{_alternation(_CONTAINERS)})|(?:{_alternation(_FAWNERS)})-?(?:"
-    rf"{_alternation(_FAWNING)})|(?P<adjective>(?:{_alternation(_DIM_MINDS[0])})-?brained|(?:"
-    rf"{_alternation(_SLOW_WITS[0])})-?witted))s?(?![a-z])")
-# Words whose presence sends a comment to the compound matcher: a joined compound, or a crude first part.
-_COINED_WORDS = frozenset(
-    [first + last + plural for firsts, lasts in ((_CRUDE + _DULL, _CONTAINERS), (_FAWNERS, _FAWNING), _DIM_MINDS,
-                                                 _SLOW_WITS)
-     for first in firsts for last in lasts for plural in ("", "s")] + list(_CRUDE))
 _QUOTED = re.compile(r'"[^"\n]{3,400}"')
 _MENTION = re.compile(r"(?<![\w@])@\w")
 _STRETCHED = re.compile(r"([a-z])\1\1")
 _DOUBLE = re.compile(r"([a-z])\1")
 
 _PUNCTUATION = frozenset(".,")
-_SPOKEN = {
-    "u": ("you",), "ya": ("you",), "youre": ("you", "are"), "yer": ("your",), "yur": ("your",),
-    "im": ("i", "am"), "ive": ("i", "have"), "dont": ("do", "not"), "cant": ("can", "not"),
-    "doesnt": ("does", "not"), "isnt": ("is", "not"), "arent": ("are", "not"), "r": ("are",),
-    "gonna": ("going", "to"), "gunna": ("going", "to"), "wanna": ("want", "to"),
-}
-_SPOKEN_WORD = re.compile(rf"(?<![a-z0-9])(?:{'|'.join(_SPOKEN)})(?![a-z0-9'])")
+# Contractions are morphology, not word lists: "you're" is "you", "are"; "won't" is "will", "not".
 _SUFFIXES = {"re": ("are",), "m": ("am",), "ll": ("will",), "ve": ("have",), "d": ("would",), "s": ("'s",)}
 _NEGATIVE_STEMS = {"won": "will", "can": "can", "ain": "is", "don": "do", "shan": "shall"}
-
-_YOU = frozenset({"you", "yourself", "yourselves", "yall"})
-_YOUR = frozenset({"your", "ur"})
-_COPULAS = frozenset({"are", "is", "'s", "was", "were", "be", "being", "been", "sound", "sounds", "look", "looks",
-                      "seem", "seems", "act", "acting", "like", "become", "remain", "am"})
-_ADVERBS = frozenset({"must", "really", "just", "clearly", "obviously", "truly", "still", "always", "surely",
-                      "definitely", "certainly", "such", "so", "also", "again", "indeed", "simply", "officially"})
-# Words that may stand between "you are" and the insult: "you are such a complete fucking idiot".
-_FILLERS = frozenset({"a", "an", "the", "such", "so", "one", "just", "really", "truly", "clearly", "obviously",
-                      "complete", "total", "absolute", "utter", "real", "big", "little", "lil", "fucking", "fuckin",
-                      "freaking", "frigging", "friggin", "damn", "damned", "bloody", "very", "pure", "typical",
-                      "fat", "old", "sorry", "poor", "dirty", "filthy", "lying", "ugly", "of", "most", "biggest",
-                      "greatest", "bigger", "more", "too", "as", "that", "kind", "sort", "absolutely", "totally",
-                      "completely", "utterly", "pretty", "quite", "extremely", "stinking", "silly", "stupid", "this",
-                      "nothing", "but", ",", "and", "or", "even", "any", "some", "sad", "human", "to", "either", "both",
-                      "all"})
-# Words that start no vocative fragment: a determiner or a pronoun makes "the fool." a third person's description.
-_NOT_VOCATIVE = frozenset({"the", "this", "that", "these", "those", "his", "her", "their", "its", "my", "our", "he",
-                           "she", "they", "it", "i", "we", "is", "was", "are", "were", "be", "not", "no", "of", "to",
-                           "an", "in", "for", "by", "with", "who", "like", "me", "him", "them", "am", "'s"})
-# Insult nouns that also name things ("a joke", "pure garbage", "a tool"): alone in a fragment they may be a thing.
-_ALSO_THINGS = frozenset({"joke", "trash", "garbage", "disgrace", "embarrassment", "failure", "tool", "child", "dog",
-                          "pig", "rat", "snake", "worm", "puke", "scum", "bum", "dope", "hack", "fraud", "nobody",
-                          "swine", "sucker", "baby", "sheep", "puppet", "quack", "ass", "pos", "nazi", "racist"})
-# What may follow an insulting adjective said of "your" (you're): "your dumb.", "your too stupid to see it".
-_AFTER_PREDICATE = frozenset({".", ",", "and", "or", "as", "to", "for", "if", "enough", "but", "because", "lol",
-                              "beyond", "af"})
-# Words after which an insult noun that ends its sentence calls the reader ("Then don't watch it, loser" without
-# the comma; "Shut up idiot!").
-_BEFORE_VOCATIVE = frozenset({"it", "up", "off", "out", "me", "us", "here", "there", "now", "already", "lol", "please",
-                              "ok", "okay", "dude", "man", "yet", "too", "again", "though", "anyway", "pal", "buddy",
-                              "mate", "hey", "oh", "yes", "yeah", "no", "nope", "sorry", "thanks", "bye", "haha",
-                              "lmao", "hi", "hello", "well", "right", "bud"})
-# Words before "ass" that make "your X ass" no insult of the reader.
-_NOT_BODY_INSULT = frozenset({"bad", "kick", "own", "whole", "up", "in", "on", "off", "out", "of", "and", "that",
-                              "this"})
-# Verbs before "you" that make it an object, not a vocative ("did you see the loser").
-_AUXILIARY_VERBS = frozenset({"do", "did", "does", "can", "could", "will", "would", "should", "have", "has", "had",
-                              "are", "were", "thank", "see", "tell", "told", "know"})
-_BODY = frozenset({"ass", "azz", "arse", "self"})
-_MASKABLE_FILLERS = ("fucking", "fuckin", "fucken", "damn")
-_NEGATIONS = frozenset({"not", "never", "no", "nor", "hardly"})
-# Negations as the normaliser's words have them ("isn't" is "isn", "t"): a sentence holding one is left to the grammar.
-_NEGATED_WORDS = _NEGATIONS | frozenset({"t", "nt", "isnt", "dont", "doesnt", "arent", "wasnt", "cant", "wont"})
-# Neutral nouns for a person: an insulting adjective before one insults that person ("a stupid person").
-_PERSON_NOUNS = frozenset({"person", "man", "woman", "guy", "dude", "individual", "human", "people", "boy", "girl",
-                           "child", "kid", "bunch", "lot", "thing", "creature", "excuse", "soul"})
-# What may follow an insult noun that names a person; any other word makes it a compound ("a hack job").
-_AFTER_INSULT = frozenset({".", ",", "and", "or", "who", "that", "like", "with", "if", "but", "too", "lol", "to", "for",
-                           "you", "yourself", "then", "now", "again", "as", "at", "in", "here", "there", "from",
-                           "haha", "lmao", "because", "cuz", "since", "when", "what", "just", "go", "get", "stop",
-                           "fuck", "hell", "shit"})
-_THINGS = frozenset({"it", "that", "this", "which", "what", "there", "here", "idea", "argument", "point", "comment",
-                     "post", "article", "story", "policy", "plan", "law", "bill", "thing", "claim", "statement",
-                     "life", "world", "game", "team", "season", "system", "country", "situation", "deal"})
-# Subjects after which an insult is said of a third person (a name written with a capital counts too).
-_THIRD_PRONOUNS = frozenset({"he", "she", "they", "him", "them", "who", "whoever", "anyone", "someone", "everyone"})
-_FIRST_OBJECTS = frozenset({"me", "us", "myself", "ourselves"})
-_FEELING = frozenset({"feel", "felt", "feeling", "looked", "was", "am"})
-# Words after an insult noun that make it the subject of a clause ("these clowns are", "fools would walk up").
-_VERBS_AFTER_A_SUBJECT = frozenset({"are", "is", "was", "were", "will", "would", "can", "could", "should", "have",
-                                    "has", "had", "do", "does", "did", "keep", "need", "want", "think", "believe",
-                                    "still", "never", "always", "actually", "really", "just"})
-_POSSESSIVES = frozenset({"his", "her", "their"})
-# Words by which a comment speaks to or of someone: with them, a likely offensive comment is held for review.
-_PEOPLE_WORDS = _YOU | _YOUR | _THIRD_PRONOUNS | _POSSESSIVES | _PERSON_NOUNS | frozenset(
-    {"u", "ya", "ur", "yo", "youre", "he", "she", "his", "her", "hes", "shes", "theyre"})
-# Words before an insult noun that make it name people ("these clowns", "a bunch of losers", "what a coward").
-_DETERMINERS = frozenset({"a", "an", "the", "these", "those", "such", "some", "all", "many", "most", "bunch", "of",
-                          "other", "what", "total", "complete", "utter", "absolute", "real", "bigger", "biggest",
-                          "little", "old", "this", "that"})
-_FIRST_PERSONS = frozenset({"i", "me", "we", "us", "myself", "ourselves"})
-_THIRD_PERSONS = frozenset({"president", "senator", "governor", "mayor", "congressman", "congresswoman", "minister",
-                            "candidate", "judge", "secretary", "spokesman", "spokeswoman", "chairman", "premier"})
-# Words before an insult that point it away from the reader ("these idiots", "to bitch about", "called him a moron").
-_OTHERS = frozenset({"these", "those", "the", "some", "other", "all", "many", "most", "his", "her", "their", "our",
-                     "to", "call", "calls", "called", "calling", "another", "such", "of"})
-# Words before a phrase that make it no imperative at the reader ("when you grow up", "not going to be shut up").
-_NOT_IMPERATIVE = frozenset({"i", "you", "we", "they", "he", "she", "it", "kids", "children", "when", "until", "till",
-                             "if", "will", "would", "be", "been", "being", "get", "got", "not", "never", "to"})
-# Word pairs in which an insult word insults no one.
-_INNOCENT_PAIRS = frozenset({("knee", "jerk"), ("pussy", "hat"), ("pussy", "hats"), ("pussy", "willow"),
-                             ("pussy", "cat"), ("pussy", "willows"), ("fool", "proof"), ("idiot", "proof"),
-                             ("idiot", "box"), ("idiot", "light"), ("dog", "whistle"), ("bully", "pulpit")})
-_REPORTING = frozenset({"call", "calls", "called", "calling", "label", "labels", "labelled", "labeled", "name",
-                        "named", "brand", "branded", "dub", "dubbed"})
 
 _LABELS = {
     "threat": "threat aimed at a reader",
@@ -197,6 +68,14 @@ class _Hit:
 
 
 @dataclass(frozen=True, slots=True)
+class _Spoken:
+    """Chat spellings ("u", "gonna") and the words they stand for, with a pattern that finds any of them."""
+
+    forms: dict
+    pattern: re.Pattern
+
+
+@dataclass(frozen=True, slots=True)
 class _Lexicon:
     """A rule's word lists, compiled once into sets and phrase indexes."""
 
@@ -213,6 +92,39 @@ class _Lexicon:
     squeezed: dict
     maskable: tuple
     triggers: frozenset
+    spoken: _Spoken
+    coined: re.Pattern
+    coined_words: frozenset
+    common: frozenset
+    fillers: frozenset
+    person_nouns: frozenset
+    also_things: frozenset
+    innocent_pairs: frozenset
+    things: frozenset
+    public_offices: frozenset
+    vocative_cues: frozenset
+    you: frozenset
+    your: frozenset
+    copulas: frozenset
+    adverbs: frozenset
+    negations: frozenset
+    negated: frozenset
+    not_vocative: frozenset
+    after_predicate: frozenset
+    after_insult: frozenset
+    body: frozenset
+    not_body_insult: frozenset
+    auxiliary_verbs: frozenset
+    third_pronouns: frozenset
+    possessives: frozenset
+    first_persons: frozenset
+    first_objects: frozenset
+    feeling: frozenset
+    verbs_after_a_subject: frozenset
+    determiners: frozenset
+    pointing_away: frozenset
+    not_imperative: frozenset
+    reporting: frozenset
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,7 +159,7 @@ def _learned(text: NormalisedText, lexicon: _Lexicon, rule: Rule) -> FilterResul
         return None
     people = lexicon.people_words if rule.params.get("public_figures", "review") != "none" else lexicon.readers
     found = _model(rule).score(text, params["model_evidence_weight"], params["model_probability"], people,
-                               _NEGATED_WORDS)
+                               lexicon.negated)
     quoted = [(text.span(start, end).start, text.span(start, end).end) for start, end in _quoted_ranges(text.text)]
     spans = tuple(span for span in found.spans if not _inside(span.start, quoted))
     if not (spans and found.aimed and found.probability >= params["model_probability"]):
@@ -280,12 +192,12 @@ def _attacks(text: NormalisedText, lexicon: _Lexicon, rule: Rule) -> FilterResul
     stretched = bool(_STRETCHED.search(text.plain.text if text.plain else text.text))
     # In ASCII text the normaliser's runs are exactly the plain words, already computed for every filter.
     words = text.runs if text.text.isascii() else _RAW_WORD.findall(text.text)
-    coined = not _COINED_WORDS.isdisjoint(words) and _COINED.search(text.text)
+    coined = not lexicon.coined_words.isdisjoint(words) and lexicon.coined.search(text.text)
     if not (stretched or coined) and "*" not in text.text and lexicon.triggers.isdisjoint(words):
         return FilterResult()
-    tokens = _tokens(text.text, lexicon, stretched)
+    tokens = _tokens(text.text, lexicon.spoken, lexicon, stretched)
     if coined:
-        tokens, coined = _join_coined(text.text, tokens)
+        tokens, coined = _join_coined(text.text, tokens, lexicon.coined)
     scan = _Scan(tokens, lexicon, _mention_offsets(text.original), text.origin, text.original, coined or frozenset())
     hits = _find(scan, _quoted_ranges(text.text))
     scored = [(_score(hit, rule), hit) for hit in hits]
@@ -311,46 +223,119 @@ def _merged(hits) -> list[tuple[int, int]]:
 
 @lru_cache(maxsize=32)
 def _lexicon(rule: Rule) -> _Lexicon:
-    """Build, once per rule, the sets and phrase indexes the matcher looks words up in."""
-    lists = rule.lexicons
+    """Build, once per rule, the sets and phrase indexes the matcher looks words up in (lexicons and grammar params)."""
+    lists, params = rule.lexicons, rule.params
+    spoken = _spoken(params["spoken_forms"])
+    common = frozenset(lists["common_words"])
     nouns = lists.get("insults_strong", ()) + lists.get("insults", ())
     compounds: dict[str, list[tuple[str, ...]]] = {}
     for noun in nouns:
-        parts = _plain_tokens(noun)
+        parts = _plain_tokens(noun, spoken)
         if len(parts) > 1:
             compounds.setdefault(parts[-1], []).append(parts[:-1])
     phrases: dict[str, list[tuple[tuple[str, ...], int, str]]] = {}
     for name, kind in _PHRASE_KINDS.items():
         for phrase in lists.get(name, ()):
-            parts = _plain_tokens(phrase)
-            key = _key_word(phrase, parts)
+            parts = _plain_tokens(phrase, spoken)
+            key = _key_word(phrase, parts, common)
             phrases.setdefault(parts[key], []).append((parts, key, kind))
     words = [_joined(word) for word in nouns + lists.get("insult_adjectives", ())]
     firsts = tuple(dict.fromkeys(entry[0][0] for entries in phrases.values() for entry in entries))
+    you, your = frozenset(params["you_words"]), frozenset(params["your_words"])
+    third_pronouns, possessives = frozenset(params["third_pronouns"]), frozenset(params["possessives"])
+    person_nouns = frozenset(lists["neutral_persons"])
+    targets = frozenset(lists.get("conversation_targets", ()))
+    persons = frozenset(_joined(word) for word in lists.get("persons", ()))
+    negations = frozenset(params["negations"])
+    coined, coined_words = _coined(lists)
     return _Lexicon(
         strong=frozenset(_joined(word) for word in lists.get("insults_strong", ())),
         nouns=frozenset(_joined(word) for word in nouns),
         adjectives=frozenset(_joined(word) for word in lists.get("insult_adjectives", ())),
         compounds={last: tuple(heads) for last, heads in compounds.items()},
-        targets=frozenset(lists.get("conversation_targets", ())),
-        persons=frozenset(_joined(word) for word in lists.get("persons", ())),
+        targets=targets,
+        persons=persons,
         qualities=frozenset(lists.get("qualities", ())),
-        readers=_YOU | _YOUR | frozenset(lists.get("conversation_targets", ())),
-        people_words=_PEOPLE_WORDS | frozenset(lists.get("conversation_targets", ())) | frozenset(
-            _joined(word) for word in lists.get("persons", ())),
+        readers=you | your | targets,
+        people_words=(you | your | third_pronouns | possessives | person_nouns | frozenset(params["people_words"])
+                      | targets | persons),
         phrases={first: tuple(entries) for first, entries in phrases.items()},
         squeezed={_DOUBLE.sub(r"\1", word): word for word in words + list(compounds)},
-        maskable=tuple(words) + firsts,
+        maskable=tuple(words) + firsts + tuple(params["maskable_fillers"]),
         triggers=frozenset(words + [word + "s" for word in words] + [word + "es" for word in words]
                            + list(compounds) + list(phrases) + list(lists.get("qualities", ()))),
+        spoken=spoken,
+        coined=coined,
+        coined_words=coined_words,
+        common=common,
+        # A comma is a token too: fillers may hold one ("a stupid, lying fool"), and one may follow an insult.
+        fillers=frozenset(lists["fillers"]) | {","},
+        person_nouns=person_nouns,
+        also_things=frozenset(lists["also_things"]),
+        innocent_pairs=frozenset(tuple(pair.split()) for pair in lists["innocent_pairs"]),
+        things=frozenset(lists["things"]),
+        public_offices=frozenset(lists["public_offices"]),
+        vocative_cues=frozenset(lists["vocative_cues"]),
+        you=you,
+        your=your,
+        copulas=frozenset(params["copulas"]),
+        adverbs=frozenset(params["adverbs"]),
+        negations=negations,
+        negated=negations | frozenset(params["negated_words"]),
+        not_vocative=frozenset(params["not_vocative"]),
+        after_predicate=frozenset(params["after_predicate"]) | _PUNCTUATION,
+        after_insult=frozenset(params["after_insult"]) | _PUNCTUATION,
+        body=frozenset(params["body_words"]),
+        not_body_insult=frozenset(params["not_body_insult"]),
+        auxiliary_verbs=frozenset(params["auxiliary_verbs"]),
+        third_pronouns=third_pronouns,
+        possessives=possessives,
+        first_persons=frozenset(params["first_persons"]),
+        first_objects=frozenset(params["first_objects"]),
+        feeling=frozenset(params["feeling_verbs"]),
+        verbs_after_a_subject=frozenset(params["verbs_after_a_subject"]),
+        determiners=frozenset(params["determiners"]),
+        pointing_away=frozenset(params["pointing_away"]),
+        not_imperative=frozenset(params["not_imperative"]),
+        reporting=frozenset(params["reporting_verbs"]),
     )
 
 
-def _key_word(phrase: str, parts: tuple[str, ...]) -> int:
+def _spoken(forms) -> _Spoken:
+    """The chat spellings of params `spoken_forms`, each standing for one or more words."""
+    expanded = {spelling: tuple(words.split()) for spelling, words in forms.items()}
+    return _Spoken(expanded, re.compile(rf"(?<![a-z0-9])(?:{'|'.join(map(re.escape, expanded))})(?![a-z0-9'])"))
+
+
+def _coined(lists) -> tuple[re.Pattern, frozenset]:
+    """Compound insults coined on the spot, from the coined_* lexicons: a crude first part (written joined, hyphenated
+    or spaced) or a dull one (joined) with an ending ("turd-breath", "dick face", "meatbag"), boot-licker and its
+    kin, and the adjectives "pea-brained" and "half-witted". Also the words whose presence sends a comment to the
+    pattern (a joined compound, or a crude first part), enumerated so that a comment is screened by set lookups."""
+    crude, dull, endings = lists["coined_crude"], lists["coined_dull"], lists["coined_endings"]
+    fawners, fawning = lists["coined_fawners"], lists["coined_fawning"]
+    dim_minds, slow_wits = lists["coined_dim_minds"], lists["coined_slow_wits"]
+    pattern = re.compile(
+        rf"(?<![a-z])(?:(?:{_alternation(crude)})[ -]?(?:{_alternation(endings)})"
+        rf"|(?:{_alternation(dull)})-?(?:{_alternation(endings)})|(?:{_alternation(fawners)})-?(?:"
+        rf"{_alternation(fawning)})|(?P<adjective>(?:{_alternation(dim_minds)})-?brained|(?:"
+        rf"{_alternation(slow_wits)})-?witted))s?(?![a-z])")
+    pairs = ((crude + dull, endings), (fawners, fawning), (dim_minds, ("brained",)), (slow_wits, ("witted",)))
+    words = frozenset([first + last + plural for firsts, lasts in pairs
+                       for first in firsts for last in lasts for plural in ("", "s")] + list(crude))
+    return pattern, words
+
+
+def _alternation(words: tuple[str, ...]) -> str:
+    """A regex alternation of plain words, longest first so that the longest spelling wins."""
+    return "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
+
+
+def _key_word(phrase: str, parts: tuple[str, ...], common: frozenset) -> int:
     """Pick the phrase word a comment is searched for: the longest uncommon one written as is (no contraction)."""
     written = set(_RAW_WORD.findall(phrase))
     candidates = [index for index, part in enumerate(parts) if part in written]
-    uncommon = [index for index in candidates if parts[index] not in _COMMON] or candidates or [0]
+    uncommon = [index for index in candidates if parts[index] not in common] or candidates or [0]
     return max(uncommon, key=lambda index: len(parts[index]))
 
 
@@ -359,25 +344,26 @@ def _joined(word: str) -> str:
     return word.replace("-", "").replace(" ", "")
 
 
-def _plain_tokens(phrase: str) -> tuple[str, ...]:
+def _plain_tokens(phrase: str, spoken: _Spoken) -> tuple[str, ...]:
     """Tokenise a lexicon phrase the way comments are tokenised, so both spellings of a contraction meet."""
-    return tuple(word for word, _, _ in _tokens(phrase, None, False))
+    return tuple(word for word, _, _ in _tokens(phrase, spoken, None, False))
 
 
-def _tokens(text: str, lexicon: _Lexicon | None, stretched: bool) -> list[tuple[str, int, int]]:
+def _tokens(text: str, spoken: _Spoken, lexicon: _Lexicon | None, stretched: bool) -> list[tuple[str, int, int]]:
     """Split normalised text into words, contractions expanded ("you're" → you, are), sentence ends as "."."""
     # Splitting keeps the tokens at odd indexes, and the running sum of the pieces' lengths gives their offsets.
     pieces = _TOKEN_SPLIT.split(text.translate(_SENTENCE_ENDS))
     offsets = list(accumulate(map(len, pieces), initial=0))
     tokens = list(zip(pieces[1::2], offsets[1::2], offsets[2::2]))
-    if not (stretched or "'" in text or "*" in text or _SPOKEN_WORD.search(text)):
+    if not (stretched or "'" in text or "*" in text or spoken.pattern.search(text)):
         return tokens
     rewritten = []
     append = rewritten.append
+    forms = spoken.forms
     for token in tokens:
         word = token[0]
-        if word in _SPOKEN or "'" in word:
-            rewritten.extend((part, token[1], token[2]) for part in _SPOKEN.get(word) or _expand(word))
+        if word in forms or "'" in word:
+            rewritten.extend((part, token[1], token[2]) for part in forms.get(word) or _expand(word))
         elif lexicon is not None and (stretched or "*" in word):
             append((_restore(word, lexicon), token[1], token[2]))
         else:
@@ -400,7 +386,7 @@ def _restore(word: str, lexicon: _Lexicon) -> str:
         if "*" not in core or core.replace("*", "") in lexicon.nouns:
             return core.replace("*", "")
         shape = _mask_shape(core)
-        return next((known for known in lexicon.maskable + _MASKABLE_FILLERS if shape.fullmatch(known)), word)
+        return next((known for known in lexicon.maskable if shape.fullmatch(known)), word)
     if not _DOUBLE.search(word):
         return word
     return lexicon.squeezed.get(_DOUBLE.sub(r"\1", word), word)
@@ -412,9 +398,9 @@ def _mask_shape(core: str) -> re.Pattern:
     return re.compile(core.replace("*", "[a-z]"))
 
 
-def _join_coined(text: str, tokens: list) -> tuple[list, frozenset]:
+def _join_coined(text: str, tokens: list, coined: re.Pattern) -> tuple[list, frozenset]:
     """Make each coined compound one token ("turd-breath"), and return which are nouns and which adjectives."""
-    for match in _COINED.finditer(text):
+    for match in coined.finditer(text):
         start, end = match.span()
         word = match.group().replace("-", "").replace(" ", "")
         kind = "adjective" if match.group("adjective") else "strong"
@@ -438,18 +424,18 @@ def _find(scan: _Scan, quoted: list[tuple[int, int]]) -> list[_Hit]:
             if hit:
                 hits.append(hit)
         kind = _insult_kind(word, scan.lexicon)
-        if kind and not _innocent(scan.tokens, index):
+        if kind and not _innocent(scan.tokens, index, scan.lexicon):
             hit = _aimed(scan, index, kind)
             if hit:
                 hits.append(hit)
     return [hit for hit in hits if not _inside(hit.start, quoted)]
 
 
-def _innocent(tokens: list, index: int) -> bool:
+def _innocent(tokens: list, index: int, lexicon: _Lexicon) -> bool:
     """Say whether an insult word is part of an innocent compound ("knee-jerk", "pussy hats", "pussy willow")."""
     before = tokens[index - 1][0] if index else ""
     after = tokens[index + 1][0] if index + 1 < len(tokens) else ""
-    return (before, tokens[index][0]) in _INNOCENT_PAIRS or (tokens[index][0], after) in _INNOCENT_PAIRS
+    return (before, tokens[index][0]) in lexicon.innocent_pairs or (tokens[index][0], after) in lexicon.innocent_pairs
 
 
 def _insult_kind(word: str, lexicon: _Lexicon) -> str:
@@ -466,12 +452,12 @@ def _insult_kind(word: str, lexicon: _Lexicon) -> str:
 
 def _phrase_hits(scan: _Scan, index: int) -> list[_Hit]:
     """Return the lexicon phrases around this key word, unless a subject or a negation comes just before one."""
-    tokens = scan.tokens
+    tokens, lexicon = scan.tokens, scan.lexicon
     hits = []
-    for parts, key, kind in scan.lexicon.phrases[tokens[index][0]]:
+    for parts, key, kind in lexicon.phrases[tokens[index][0]]:
         start = index - key
         end = start + len(parts)
-        if start < 0 or (start and tokens[start - 1][0] in _NOT_IMPERATIVE and not _urged(tokens, start)):
+        if start < 0 or (start and tokens[start - 1][0] in lexicon.not_imperative and not _urged(tokens, start)):
             continue
         if tuple(word for word, _, _ in tokens[start:end]) == parts:
             hits.append(_Hit(kind, tokens[start][1], tokens[end - 1][2]))
@@ -488,25 +474,25 @@ def _aimed(scan: _Scan, index: int, kind: str) -> _Hit | None:
     """Decide whom an insult word is aimed at from the words before and after it; the evidence is the insult itself."""
     tokens, lexicon = scan.tokens, scan.lexicon
     first = _compound_start(tokens, index, lexicon)
-    if kind == "adjective" and first == index and _said_of_you(tokens, index) >= 0:
+    if kind == "adjective" and first == index and _said_of_you(tokens, index, lexicon) >= 0:
         return _Hit("direct", tokens[index][1], tokens[index][2])
-    if _your_body(tokens, index):
+    if _your_body(tokens, index, lexicon):
         return _Hit("direct", tokens[index - 1][1], tokens[index][2])
     if first < 0:
         return None
     if not (_names_a_person(tokens, index, kind, lexicon) or _body_insult(tokens, index, lexicon)):
         after = tokens[index + 1][0] if index + 1 < len(tokens) else "."
-        if kind == "adjective" or after in _VERBS_AFTER_A_SUBJECT:
+        if kind == "adjective" or after in lexicon.verbs_after_a_subject:
             return _third(scan, first, index, kind, predicate_only=kind == "adjective")
         return None
     target = _target_before(scan, first, kind)
-    if target is None and _followed_by_you(tokens, _phrase_end(tokens, index, kind)):
+    if target is None and _followed_by_you(tokens, _phrase_end(tokens, index, kind, lexicon)):
         target = ("direct", tokens[first][1])
-    if target is None and (_fragment(tokens, first, _phrase_end(tokens, index, kind), kind, lexicon.adjectives)
-                           or kind != "adjective" and _addressed(tokens, first, index)):
+    if target is None and (_fragment(tokens, first, _phrase_end(tokens, index, kind, lexicon), kind, lexicon)
+                           or kind != "adjective" and _addressed(tokens, first, index, lexicon)):
         target = ("loose", tokens[first][1])
     if target is None:
-        return _loose(tokens, first, index, kind) or _third(scan, first, index, kind)
+        return _loose(tokens, first, index, kind, lexicon) or _third(scan, first, index, kind)
     return _Hit(target[0], _insult_start(tokens, first, lexicon), tokens[index][2])
 
 
@@ -522,7 +508,7 @@ def _third(scan: _Scan, first: int, index: int, kind: str, predicate_only: bool 
     stupid"), an insulting adjective before a person ("stupid people"), or an insult noun naming people ("these
     clowns", "idiots"); not when negated, reported ("called him a fool") or said of oneself ("I was a fool")."""
     tokens, lexicon = scan.tokens, scan.lexicon
-    if _disowned(tokens, first):
+    if _disowned(tokens, first, lexicon):
         return None
     hit = _Hit("third", _insult_start(tokens, first, lexicon), tokens[index][2])
     subject = _predicate_subject(scan, first, kind, predicate_only)
@@ -535,11 +521,11 @@ def _third(scan: _Scan, first: int, index: int, kind: str, predicate_only: bool 
     word = tokens[index][0]
     if kind == "adjective":
         following = index + 1
-        while following < len(tokens) and tokens[following][0] in _FILLERS and tokens[following][0] != ",":
+        while following < len(tokens) and tokens[following][0] in lexicon.fillers and tokens[following][0] != ",":
             following += 1
         return hit if following < len(tokens) and tokens[following][0] in lexicon.persons else None
     singular = word[:-1] if word[-1:] == "s" else word
-    if word in _ALSO_THINGS or singular in _ALSO_THINGS:
+    if word in lexicon.also_things or singular in lexicon.also_things:
         return None
     return hit if kind == "strong" or word != singular or _determined(tokens, first, lexicon) else None
 
@@ -552,7 +538,7 @@ def _too_dull(tokens: list, index: int) -> bool:
     return before == "too" and following[:1] == ("to",) or following == ("enough", "to")
 
 
-def _disowned(tokens: list, first: int) -> bool:
+def _disowned(tokens: list, first: int, lexicon: _Lexicon) -> bool:
     """Say whether the words just before an insult negate it, report it or turn it on the writer ("not a fool",
     "calling people idiots", "I was a fool", "silly me"), unless a third person is named after the writer."""
     named = False
@@ -560,12 +546,12 @@ def _disowned(tokens: list, first: int) -> bool:
         word = tokens[position][0]
         if word == ".":
             return False
-        if word in _NEGATIONS or word in _REPORTING:
+        if word in lexicon.negations or word in lexicon.reporting:
             return True
-        if word in _FIRST_PERSONS and not named and (word in _FIRST_OBJECTS or tokens[position + 1][0] in _COPULAS
-                                                      or tokens[position + 1][0] in _FEELING):
+        if word in lexicon.first_persons and not named and (word in lexicon.first_objects or tokens[position + 1][0] in lexicon.copulas
+                                                      or tokens[position + 1][0] in lexicon.feeling):
             return True
-        named = named or word in _THIRD_PRONOUNS
+        named = named or word in lexicon.third_pronouns
     return False
 
 
@@ -575,21 +561,21 @@ def _predicate_subject(scan: _Scan, first: int, kind: str, predicate_only: bool)
     tokens, lexicon = scan.tokens, scan.lexicon
     position = first - 1
     while position >= 0 and first - position <= 6 and tokens[position][0] != "," and (
-            tokens[position][0] in _FILLERS or tokens[position][0] in _ADVERBS or tokens[position][0] in ("a", "an")
+            tokens[position][0] in lexicon.fillers or tokens[position][0] in lexicon.adverbs or tokens[position][0] in ("a", "an")
             or tokens[position][0] in lexicon.adjectives or tokens[position][0][-2:] == "ly"):
         if predicate_only and tokens[position][0] in ("a", "an", "the"):
             return None  # "an ugly business": the adjective describes the noun after it
         position -= 1
-    if position < 0 or tokens[position][0] not in _COPULAS or predicate_only and tokens[position][0] == "'s":
+    if position < 0 or tokens[position][0] not in lexicon.copulas or predicate_only and tokens[position][0] == "'s":
         return None
-    while position >= 0 and (tokens[position][0] in _COPULAS or tokens[position][0] in _ADVERBS):
+    while position >= 0 and (tokens[position][0] in lexicon.copulas or tokens[position][0] in lexicon.adverbs):
         position -= 1
     if position < 0 or tokens[position][0] in _PUNCTUATION:
         return None
     word, start, _ = tokens[position]
-    if word in _THINGS or word in _FIRST_PERSONS or word in _YOU:
+    if word in lexicon.things or word in lexicon.first_persons or word in lexicon.you:
         return False
-    return (word in _THIRD_PRONOUNS or word in lexicon.persons or word in _THIRD_PERSONS or word in lexicon.nouns
+    return (word in lexicon.third_pronouns or word in lexicon.persons or word in lexicon.public_offices or word in lexicon.nouns
             or _insult_kind(word, lexicon) in ("strong", "noun") or _capitalised(scan, start))
 
 
@@ -597,7 +583,7 @@ def _determined(tokens: list, first: int, lexicon: _Lexicon) -> bool:
     """Say whether an insult noun that may also be a verb or a thing stands in a noun phrase of people ("these
     clowns", "a bunch of losers", "what a coward", "spineless cowards"), not "fool the voters"."""
     before = tokens[first - 1][0] if first else "."
-    return before in _DETERMINERS or before in lexicon.adjectives or tokens[first][0][-1:] == "s" and before in (
+    return before in lexicon.determiners or before in lexicon.adjectives or tokens[first][0][-1:] == "s" and before in (
         ".", ",", "and", "or", "are", "were", "like", "by", "for", "with")
 
 
@@ -606,47 +592,47 @@ def _quality_hit(scan: _Scan, index: int) -> _Hit | None:
     tokens, lexicon = scan.tokens, scan.lexicon
     before = tokens[index - 1][0] if index else "."
     owner = None
-    if before in _POSSESSIVES:
+    if before in lexicon.possessives:
         owner = index - 1
-    elif before == "'s" and index > 1 and tokens[index - 2][0] not in _THINGS:
+    elif before == "'s" and index > 1 and tokens[index - 2][0] not in lexicon.things:
         owner = index - 2
     elif tuple(word for word, _, _ in tokens[index + 1:index + 2]) == ("of",):
         after = index + 2
-        while after < len(tokens) and tokens[after][0] in _DETERMINERS:
+        while after < len(tokens) and tokens[after][0] in lexicon.determiners:
             after += 1
-        if after < len(tokens) and (tokens[after][0] in lexicon.persons or tokens[after][0] in _THIRD_PRONOUNS
+        if after < len(tokens) and (tokens[after][0] in lexicon.persons or tokens[after][0] in lexicon.third_pronouns
                                     or _capitalised(scan, tokens[after][1])):
             owner = after
-    if owner is None or _disowned(tokens, min(owner, index)):
+    if owner is None or _disowned(tokens, min(owner, index), lexicon):
         return None
     return _Hit("third", tokens[index][1], tokens[index][2])
 
 
-def _said_of_you(tokens: list, index: int) -> int:
+def _said_of_you(tokens: list, index: int, lexicon: _Lexicon) -> int:
     """Find "you are", "are you", "you sound" or "your" (you're) before an insulting adjective said of the reader
     ("you are too stupid to see it", "your just as dumb as"), and return where it starts, or -1."""
     position = index - 1
     while position >= 0 and index - position <= 5 and (
-            tokens[position][0] in _ADVERBS or tokens[position][0] in _FILLERS and tokens[position][0] != ","):
+            tokens[position][0] in lexicon.adverbs or tokens[position][0] in lexicon.fillers and tokens[position][0] != ","):
         position -= 1
-    if position < 0 or any(word in _NEGATIONS for word, _, _ in tokens[position:index]):
+    if position < 0 or any(word in lexicon.negations for word, _, _ in tokens[position:index]):
         return -1
     word = tokens[position][0]
     after = tokens[index + 1][0] if index + 1 < len(tokens) else "."
-    if word in _YOUR:
-        return position if after in _AFTER_PREDICATE and position + 1 == index else -1
-    if word not in _COPULAS or word in ("like", "'s", "is"):
+    if word in lexicon.your:
+        return position if after in lexicon.after_predicate and position + 1 == index else -1
+    if word not in lexicon.copulas or word in ("like", "'s", "is"):
         return -1
     subject = position
-    while subject >= 0 and tokens[subject][0] in _COPULAS:
+    while subject >= 0 and tokens[subject][0] in lexicon.copulas:
         subject -= 1
-    if subject >= 0 and tokens[subject][0] in _YOU:
+    if subject >= 0 and tokens[subject][0] in lexicon.you:
         return subject
     following = tokens[position + 1][0] if position + 1 < len(tokens) else "."
-    return position if word in ("are", "were") and following in _YOU else -1
+    return position if word in ("are", "were") and following in lexicon.you else -1
 
 
-def _fragment(tokens: list, first: int, end: int, kind: str, adjectives: frozenset) -> bool:
+def _fragment(tokens: list, first: int, end: int, kind: str, lexicon: _Lexicon) -> bool:
     """Say whether an insult is a sentence of its own, of at most four words, naming a person: "Leftist fool.",
     "Pathetic little boy!", "What a loser." (not "The fool.", nor "A joke.", a thing unless an insult describes it)."""
     after = tokens[end + 1][0] if end + 1 < len(tokens) else "."
@@ -657,47 +643,47 @@ def _fragment(tokens: list, first: int, end: int, kind: str, adjectives: frozens
         start -= 1
     if end - start >= 4:
         return False
-    if any(word in _NOT_VOCATIVE for word, _, _ in tokens[start:first]):
+    if any(word in lexicon.not_vocative for word, _, _ in tokens[start:first]):
         return False
     last = tokens[end][0]
     if kind == "adjective":
-        return last in _PERSON_NOUNS and last not in ("thing", "lot", "bunch", "excuse")
+        return last in lexicon.person_nouns and last not in ("thing", "lot", "bunch", "excuse")
     singular = last[:-1] if last[-1:] == "s" else last
-    if last not in _ALSO_THINGS and singular not in _ALSO_THINGS:
+    if last not in lexicon.also_things and singular not in lexicon.also_things:
         return True
-    return first > start and tokens[first - 1][0] in adjectives
+    return first > start and tokens[first - 1][0] in lexicon.adjectives
 
 
-def _phrase_end(tokens: list, index: int, kind: str) -> int:
+def _phrase_end(tokens: list, index: int, kind: str, lexicon: _Lexicon) -> int:
     """Return the last word of an insulting adjective's noun phrase ("pathetic little man"), or the insult itself."""
     if kind != "adjective":
         return index
     end = index
-    while end + 1 < len(tokens) and (tokens[end + 1][0] in _FILLERS or tokens[end + 1][0] in _PERSON_NOUNS):
+    while end + 1 < len(tokens) and (tokens[end + 1][0] in lexicon.fillers or tokens[end + 1][0] in lexicon.person_nouns):
         end += 1
     return end
 
 
-def _addressed(tokens: list, first: int, index: int) -> bool:
+def _addressed(tokens: list, first: int, index: int, lexicon: _Lexicon) -> bool:
     """Say whether an insult noun stands alone between punctuation, as one calls a person ("No, idiot.")."""
     before = first - 1
-    while before >= 0 and tokens[before][0] in _FILLERS and tokens[before][0] not in (",", "a", "an", "the"):
+    while before >= 0 and tokens[before][0] in lexicon.fillers and tokens[before][0] not in (",", "a", "an", "the"):
         before -= 1
     after = tokens[index + 1][0] if index + 1 < len(tokens) else "."
-    if after == "." and before >= 0 and tokens[before][0] in _BEFORE_VOCATIVE and before == first - 1:
-        return tokens[index][0] not in _ALSO_THINGS
+    if after == "." and before >= 0 and tokens[before][0] in lexicon.vocative_cues and before == first - 1:
+        return tokens[index][0] not in lexicon.also_things
     return (before < 0 or tokens[before][0] in (".", ",")) and after in (".", ",")
 
 
-def _your_body(tokens: list, index: int) -> bool:
+def _your_body(tokens: list, index: int, lexicon: _Lexicon) -> bool:
     """Say whether the word is "your X ass" ("your hating ass", "yo fat ass"): the reader called by a body part."""
-    return (tokens[index][0] in _BODY and index > 1 and tokens[index - 2][0] in ("your", "ur", "yo", "yer", "yur")
-            and tokens[index - 1][0] not in _NOT_BODY_INSULT and tokens[index - 1][0] not in _PUNCTUATION)
+    return (tokens[index][0] in lexicon.body and index > 1 and tokens[index - 2][0] in ("your", "ur", "yo", "yer", "yur")
+            and tokens[index - 1][0] not in lexicon.not_body_insult and tokens[index - 1][0] not in _PUNCTUATION)
 
 
 def _body_insult(tokens: list, index: int, lexicon: _Lexicon) -> bool:
     """Say whether the word is "ass" after an insulting adjective ("your ignorant ass"), a person whatever follows."""
-    return tokens[index][0] in _BODY and index > 0 and tokens[index - 1][0] in lexicon.adjectives
+    return tokens[index][0] in lexicon.body and index > 0 and tokens[index - 1][0] in lexicon.adjectives
 
 
 def _names_a_person(tokens: list, index: int, kind: str, lexicon: _Lexicon) -> bool:
@@ -707,14 +693,14 @@ def _names_a_person(tokens: list, index: int, kind: str, lexicon: _Lexicon) -> b
     if kind == "strong":
         return True
     if kind != "adjective":
-        return after in _AFTER_INSULT
+        return after in lexicon.after_insult
     following = index + 1
-    while following < len(tokens) and tokens[following][0] in _FILLERS and tokens[following][0] != ",":
+    while following < len(tokens) and tokens[following][0] in lexicon.fillers and tokens[following][0] != ",":
         following += 1
     after = tokens[following][0] if following < len(tokens) else "."
     if after in lexicon.nouns or after in lexicon.strong or after in lexicon.adjectives:
         return following > index + 1
-    return after in _AFTER_INSULT or after in _PERSON_NOUNS or after in lexicon.targets or after in lexicon.persons
+    return after in lexicon.after_insult or after in lexicon.person_nouns or after in lexicon.targets or after in lexicon.persons
 
 
 def _compound_start(tokens: list, index: int, lexicon: _Lexicon) -> int:
@@ -730,51 +716,51 @@ def _compound_start(tokens: list, index: int, lexicon: _Lexicon) -> int:
 def _target_before(scan: _Scan, first: int, kind: str):
     """Look back over fillers for "you", "you are", "your", "the writer is", "@name is" or a third person."""
     tokens, lexicon = scan.tokens, scan.lexicon
-    position = _article_before(tokens, first) if kind != "adjective" else -1
+    position = _article_before(tokens, first, lexicon) if kind != "adjective" else -1
     article = position >= 0
     position = (position if article else first) - 1
     while position >= 0 and first - position <= 6:
         word = tokens[position][0]
-        if word in _NEGATIONS:
+        if word in lexicon.negations:
             return None
         if word in ("a", "an"):
             article = True
-        elif not (word in _FILLERS or word in lexicon.adjectives or word in lexicon.strong or word[-2:] == "ly"):
+        elif not (word in lexicon.fillers or word in lexicon.adjectives or word in lexicon.strong or word[-2:] == "ly"):
             break
         position -= 1
     if position < 0:
         return None
     word, start, _ = tokens[position]
-    if word in _YOU or scan.origin[start] in scan.mentions:
+    if word in lexicon.you or scan.origin[start] in scan.mentions:
         return _vocative(tokens, position, first, kind)
-    if word in _YOUR:
-        return _possessive(tokens, position, first, kind, article)
-    you = _you_before_aside(tokens, position, first) if kind != "adjective" and not article else -1
+    if word in lexicon.your:
+        return _possessive(tokens, position, first, kind, article, lexicon)
+    you = _you_before_aside(tokens, position, first, lexicon) if kind != "adjective" and not article else -1
     if you >= 0:
         return ("direct", tokens[you][1])
-    if word in _COPULAS or word in _ADVERBS:
+    if word in lexicon.copulas or word in lexicon.adverbs:
         return _subject(scan, position, kind)
     return None
 
 
-def _you_before_aside(tokens: list, position: int, first: int) -> int:
+def _you_before_aside(tokens: list, position: int, first: int, lexicon: _Lexicon) -> int:
     """Find "you" one or two unknown words before a noun that ends the sentence ("you tedious old hack."), or -1."""
     after = tokens[first + 1][0] if first + 1 < len(tokens) else "."
     if after not in (".", ","):
         return -1
     for you in (position - 1, position - 2):
-        if you >= 0 and tokens[you][0] in _YOU and tokens[you + 1][0] not in _FILLERS:
-            return -1 if you and tokens[you - 1][0] in _AUXILIARY_VERBS else you
+        if you >= 0 and tokens[you][0] in lexicon.you and tokens[you + 1][0] not in lexicon.fillers:
+            return -1 if you and tokens[you - 1][0] in lexicon.auxiliary_verbs else you
     return -1
 
 
-def _article_before(tokens: list, first: int) -> int:
+def _article_before(tokens: list, first: int, lexicon: _Lexicon) -> int:
     """Find "a", "an", "one" or "such" a few words before a noun ("a mean spirited azzhole"), or -1."""
     for position in range(first - 1, max(first - 5, -1), -1):
         word = tokens[position][0]
         if word in ("a", "an", "one", "such"):
             return position
-        if word == "." or word in _YOU or word in _YOUR or word in _COPULAS or word in _NEGATIONS:
+        if word == "." or word in lexicon.you or word in lexicon.your or word in lexicon.copulas or word in lexicon.negations:
             return -1
     return -1
 
@@ -789,11 +775,11 @@ def _vocative(tokens: list, position: int, first: int, kind: str):
     return ("direct", tokens[position - 1][1] if asked else tokens[position][1])
 
 
-def _possessive(tokens: list, position: int, first: int, kind: str, article: bool):
+def _possessive(tokens: list, position: int, first: int, kind: str, article: bool, lexicon: _Lexicon):
     """Accept "your a troll" and "your stupid" (you're), and "your stupid ass", not "your stupid comment"."""
     after = tokens[first + 1][0] if first + 1 < len(tokens) else "."
     between = [word for word, _, _ in tokens[position + 1:first]]
-    if article or (kind == "adjective" and all(word in _ADVERBS or word in ("as", "too", "to") for word in between)
+    if article or (kind == "adjective" and all(word in lexicon.adverbs or word in ("as", "too", "to") for word in between)
                    and after in (".", ",", "and", "or", "as")):
         return ("direct", tokens[position][1])
     if kind != "adjective" and position + 1 < first and tokens[first][0] in ("ass", "self", "azz", "arse"):
@@ -803,20 +789,20 @@ def _possessive(tokens: list, position: int, first: int, kind: str, article: boo
 
 def _subject(scan: _Scan, copula: int, kind: str):
     """Find whom a copula ("is", "are", "sound like") speaks of: the reader, the writer, an @name or a third person."""
-    tokens = scan.tokens
+    tokens, lexicon = scan.tokens, scan.lexicon
     position = copula
-    while position >= 0 and (tokens[position][0] in _COPULAS or tokens[position][0] in _ADVERBS):
+    while position >= 0 and (tokens[position][0] in lexicon.copulas or tokens[position][0] in lexicon.adverbs):
         position -= 1
-    if tokens[copula][0] in ("are", "were") and copula + 1 < len(tokens) and tokens[copula + 1][0] in _YOU:
+    if tokens[copula][0] in ("are", "were") and copula + 1 < len(tokens) and tokens[copula + 1][0] in lexicon.you:
         return ("direct", tokens[copula][1])
     if position < 0 or tokens[position][0] in (".", ",", "just", "please", "not", "stop"):
         return ("direct", tokens[copula][1]) if tokens[copula][0] in ("be", "being") else None
     word, start, _ = tokens[position]
-    if word in _YOU or word in scan.lexicon.targets or scan.origin[start] in scan.mentions:
+    if word in lexicon.you or word in lexicon.targets or scan.origin[start] in scan.mentions:
         return ("direct", start)
-    if word in _FIRST_PERSONS or word in _THINGS or (position and tokens[position - 1][0] in _REPORTING):
+    if word in lexicon.first_persons or word in lexicon.things or (position and tokens[position - 1][0] in lexicon.reporting):
         return None
-    if kind != "adjective" and (word in _THIRD_PERSONS or _capitalised(scan, start)):
+    if kind != "adjective" and (word in lexicon.public_offices or _capitalised(scan, start)):
         return ("third", start)
     return None
 
@@ -840,19 +826,19 @@ def _followed_by_you(tokens: list, index: int) -> bool:
     return following[:2] == ("you", "are") and len(following) == 2
 
 
-def _loose(tokens: list, first: int, index: int, kind: str) -> _Hit | None:
+def _loose(tokens: list, first: int, index: int, kind: str, lexicon: _Lexicon) -> _Hit | None:
     """Hold a strong insult or an insulting adjective that shares its sentence with "you" (and no negation),
     or an insult noun that is a whole short comment."""
     # Only short comments are counted word by word: the count matters up to four words.
     words = sum(1 for word, _, _ in tokens if word not in _PUNCTUATION) if len(tokens) <= 12 else len(tokens)
     if kind == "noun" and words <= 3:
         return _Hit("loose", tokens[first][1], tokens[index][2])
-    if kind == "noun" or (first and tokens[first - 1][0] in _OTHERS):
+    if kind == "noun" or (first and tokens[first - 1][0] in lexicon.pointing_away):
         return None
     if kind == "adjective" and first and tokens[first - 1][0] in ("is", "'s", "was"):
         return None  # said of something else ("you are right that the plan is idiotic")
     sentence = {word for word, _, _ in _sentence(tokens, index)}
-    if (sentence & _YOU or sentence & _YOUR or (words <= 4 and kind == "strong")) and not sentence & _NEGATIONS:
+    if (sentence & lexicon.you or sentence & lexicon.your or (words <= 4 and kind == "strong")) and not sentence & lexicon.negations:
         return _Hit("loose", tokens[first][1], tokens[index][2])
     return None
 
