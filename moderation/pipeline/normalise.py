@@ -6,9 +6,15 @@ Two views come out of `normalise(text)`:
   case folded, diacritics, zero-width and control characters dropped, look-alike letters from other
   scripts mapped to Latin, HTML entities decoded, letters spelled apart joined (``f.u.c.k``), runs of
   three or more letters cut to two (``fuuuuck`` -> ``fuuck``; filters squeeze doubles when looking up),
-  leetspeak inside words undone (``sh1t``, ``a$$``, ``@ss``, ``s#!t``); ``*`` is kept as a mask marker.
+  leetspeak inside words undone (``sh1t``, ``a$$``, ``@ss``, ``s#!t``); ``*`` is kept as a mask marker
+  (``f*ck``) and read as a separator between single letters (``s*h*i*t``). Invisible fillers are dropped
+  (Hangul fillers, the Braille blank), styled letters read by their Unicode names (small capitals ``ꜰᴜᴄᴋ``,
+  hooked and stroked letters ``ƒ``, negative circled and squared letters), HTML tags inside a word dropped
+  (``f<b>u</b>ck``) and other tags read as a space, and every emoji read as the words of its name
+  (🖕 -> ``middle finger``), each word covering the emoji's characters.
 - `NormalisedText.plain`: the same folding without the word-level rewrites (no joining, no stretching,
-  no leetspeak), for filters that need ``@name``, numbers, links and the writer's own spelling.
+  no leetspeak, tags kept so that links in markup are seen), for filters that need ``@name``, numbers, links
+  and the writer's own spelling. Emoji are words here too: their meaning is the writer's, not a rewrite.
 
 Every view carries `origin` (len(text) + 1 start offsets into the original, the last one being
 len(original)), `ends` (the end offset of each character) and `span(start, end)`, which turns a normalised range
@@ -25,6 +31,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate
 
+from emoji import EMOJI_DATA
+
 from moderation.pipeline.types import Span
 
 # Letters from Cyrillic and Greek (after case folding) and punctuation look-alikes, mapped to what they imitate.
@@ -39,14 +47,32 @@ CONFUSABLES = str.maketrans({
 })
 _DROPPED_CATEGORIES = frozenset({"Mn", "Me", "Cf", "Cc"})
 _KEPT_CONTROLS = frozenset("\n\t\r")
+# Characters that draw nothing but are neither marks nor format characters, so the categories above keep them:
+# the Hangul fillers (Default_Ignorable_Code_Point letters, a property unicodedata does not expose; U+3164 and
+# U+FFA0 decompose to U+1160) and the Braille blank, which fonts draw empty.
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+# Styled Latin letters with no compatibility decomposition, read by their Unicode names: small capitals (ꜰ, ᴜ),
+# letters with a hook, stroke or curl (ƒ, ł, ɕ), negative circled and squared letters (🅕, 🅵), and the regional
+# indicators that a flag is made of, when they stand alone (🇫).
+_STYLED_LETTER = re.compile(r"(?:LATIN (?:(?:SMALL|CAPITAL) )*LETTER (?:SMALL CAPITAL |DOTLESS )?"
+                            r"|NEGATIVE (?:CIRCLED|SQUARED) LATIN CAPITAL LETTER |REGIONAL INDICATOR SYMBOL LETTER )"
+                            r"([A-Z])(?: WITH .+)?")
+# Skin tones (Emoji_Modifier) left out of an emoji's name: they do not change what it says.
+_SKIN_TONES = str.maketrans(dict.fromkeys(range(0x1F3FB, 0x1F400)))
+_NAME_WORDS = re.compile(r"[a-z0-9]+")
 
 # One character class, which re scans for fast: a character beyond ASCII, or the & that may open an entity.
 _SPECIAL = re.compile(r"[^\x00-\x25\x27-\x7f]")
 _ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
-# Three or more single letters spelled apart by the same separator: f.u.c.k, f u c k, f-u-c-k, s_h_1_t.
-_SPACED = re.compile(r"(?<![^\W_])[a-z@$0-9](?P<sep>[ ._\-~+]{1,2})[a-z@$0-9!](?:(?P=sep)[a-z@$0-9!])+(?![^\W_])")
+# Three or more single letters spelled apart by the same separator: f.u.c.k, f u c k, f-u-c-k, s_h_1_t, s*h*i*t
+# (a lone * between letters, as in f*ck, stays a mask: it does not separate three single letters).
+_SPACED = re.compile(r"(?<![^\W_])[a-z@$0-9](?P<sep>[ ._\-~+*]{1,2})[a-z@$0-9!](?:(?P=sep)[a-z@$0-9!])+(?![^\W_])")
 # Cheap tests that let most comments skip the rewrites: two single characters spelled apart, a tripled letter.
-_SPACED_HINT = re.compile(r"[ ._\-~+][a-z@$0-9!][ ._\-~+]{1,2}[a-z@$0-9!](?:[ ._\-~+]|$)")
+_SPACED_HINT = re.compile(r"[ ._\-~+*][a-z@$0-9!][ ._\-~+*]{1,2}[a-z@$0-9!](?:[ ._\-~+*]|$)")
+# A run of HTML tags, as written (folded to lower case): <b>, </span>, <a href="...">, <br/>.
+_TAGS = re.compile(r"(?:</?[a-z][a-z0-9]*(?:\s[^<>]*)?/?>)+")
+# The tags that end a line, and so a word, even between two letters (hello<br>world, </p><p>).
+_LINE_TAG = re.compile(r"</?(?:br|p|div|li|blockquote|ul|ol|h[1-6]|tr|td|hr)\b")
 _TRIPLED = re.compile(r"([a-z])\1\1")
 _STRETCHED = re.compile(r"([a-z])\1{2,}")
 _LEET_RUN = re.compile(r"[0-9@$!#|]+")
@@ -57,6 +83,19 @@ _TOKEN_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789@$!#|*")
 WORD = re.compile(r"\**[^\W_][\w*]*")
 _WORD_SPLIT = re.compile(f"({WORD.pattern})")
 _RUN_BREAKS = str.maketrans("*_", "  ")
+
+
+def _emoji_lengths() -> dict[str, tuple[int, ...]]:
+    """The emoji package's sequences by first character, with their lengths longest first: the package's own
+    tokeniser walks the whole text in Python (about 1 µs a character), this looks only where an emoji may open."""
+    lengths: dict[str, set[int]] = {}
+    # Keycaps (#️⃣, 1️⃣) open with an ASCII character, which is read as itself.
+    for sequence in filter(lambda sequence: not sequence[0].isascii(), EMOJI_DATA):
+        lengths.setdefault(sequence[0], set()).add(len(sequence))
+    return {first: tuple(sorted(found, reverse=True)) for first, found in lengths.items()}
+
+
+_EMOJI_LENGTHS = _emoji_lengths()
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,8 +178,31 @@ def _fold_char(ch: str) -> str:
     if ch in _KEPT_CONTROLS:
         return ch
     decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", ch).casefold())
-    kept = "".join(c for c in decomposed if unicodedata.category(c) not in _DROPPED_CATEGORIES)
+    kept = "".join(_styled_letter(c) for c in decomposed
+                   if unicodedata.category(c) not in _DROPPED_CATEGORIES and c not in _BLANK_LETTERS)
     return kept.translate(CONFUSABLES)
+
+
+def _styled_letter(ch: str) -> str:
+    """The Latin letter a styled character draws, by its Unicode name, or the character itself."""
+    if ch.isascii():
+        return ch
+    letter = _STYLED_LETTER.fullmatch(unicodedata.name(ch, ""))
+    return letter.group(1).lower() if letter else ch
+
+
+@lru_cache(maxsize=4096)
+def _emoji_words(sequence: str) -> str | None:
+    """An emoji as the words of its name (skin tones left out), or None for a single character that folding
+    already reads as ASCII (™ is tm, 🅰 is a, ‼ is !!; a flag's two letters are its country)."""
+    folded = "".join(map(_fold_char, sequence))
+    if folded.isascii() and folded and len(sequence.rstrip("\ufe0f")) == 1:
+        return None
+    base = sequence.translate(_SKIN_TONES)
+    if not base:
+        return ""
+    name = EMOJI_DATA.get(base, EMOJI_DATA[sequence])["en"].replace("_", " ")
+    return " ".join(_NAME_WORDS.findall("".join(map(_fold_char, name))))
 
 
 @lru_cache(maxsize=1024)
@@ -169,17 +231,44 @@ def _fold(text: str) -> tuple[str, Sequence[int], Sequence[int]]:
 
 
 def _units(text: str) -> list[tuple[int, int, str]]:
-    """The characters beyond ASCII and the HTML entities, as (start, end, folded form), in order."""
+    """The characters beyond ASCII, the emoji and the HTML entities, as (start, end, folded form), in order."""
     units = []
+    done = 0
     for match in _SPECIAL.finditer(text):
-        start = match.start()
-        if match.group() != "&":
-            units.append((start, start + 1, _fold_char(match.group())))
+        start, ch = match.start(), match.group()
+        if start < done:
+            continue
+        if ch in _EMOJI_LENGTHS:
+            emoji = _emoji_at(text, start, done)
+            if emoji:
+                done = emoji[1]
+                units.append(emoji)
+                continue
+        if ch != "&":
+            units.append((start, start + 1, _fold_char(ch)))
             continue
         entity = _ENTITY.match(text, start)
         if entity:
             units.append((start, entity.end(), _fold_entity(entity.group())))
     return units
+
+
+def _emoji_at(text: str, start: int, previous_end: int) -> tuple[int, int, str] | None:
+    """The longest emoji opening at `start` as a unit of its name's words, set apart by a space from the letters
+    and emoji beside it (an emoji ending at `previous_end` has put that space already); None where there is none
+    or folding reads it as letters."""
+    for length in _EMOJI_LENGTHS[text[start]]:
+        end = start + length
+        sequence = text[start:end]
+        if end <= len(text) and sequence in EMOJI_DATA:
+            words = _emoji_words(sequence)
+            if not words:
+                return None if words is None else (start, end, "")
+            following = text[end:end + 1]
+            before = " " if start > previous_end and _fold_char(text[start - 1])[-1:].isalnum() else ""
+            after = " " if following and (_fold_char(following)[:1].isalnum() or following in _EMOJI_LENGTHS) else ""
+            return start, end, before + words + after
+    return None
 
 
 def _offsets(units: list[tuple[int, int, str]], length: int) -> tuple[list[int], list[int]]:
@@ -204,14 +293,33 @@ def _offsets(units: list[tuple[int, int, str]], length: int) -> tuple[list[int],
 
 
 def _rewrite_words(text: str, starts: Sequence[int], ends: Sequence[int]) -> tuple[str, Sequence[int], Sequence[int]]:
-    """Join spelled-apart letters, undo leetspeak, then cut stretched letters (in that order, so that a stretched
-    symbol such as sh!!!t is cut too and normalising twice changes nothing); `starts` carries the extra final
-    offset of an origin map, which the edits, all inside the text, pass along."""
-    for rewrite in (_join_spaced, _undo_leet, _cut_stretched):
+    """Drop markup, join spelled-apart letters, undo leetspeak, then cut stretched letters (in that order, so that
+    f<b>u</b>ck and sh<i>1</i>t are words before the rest, a stretched symbol such as sh!!!t is cut too, and
+    normalising twice changes nothing); `starts` carries the extra final offset of an origin map, which the
+    edits, all inside the text, pass along."""
+    for rewrite in (_drop_tags, _join_spaced, _undo_leet, _cut_stretched):
         edits = rewrite(text)
         if edits:
             text, starts, ends = _apply(text, starts, ends, edits)
     return text, starts, ends
+
+
+def _drop_tags(text: str) -> list[tuple[int, int, str]]:
+    """Edits that drop runs of HTML tags: inside a word (f<b>u</b>ck) or beside a space they leave nothing, elsewhere
+    (hello<br>world, word.<p>) one space, so that the words on either side stay apart."""
+    if "<" not in text:
+        return []
+    return [(m.start(), m.end(), _tags_replacement(text, m)) for m in _TAGS.finditer(text)]
+
+
+def _tags_replacement(text: str, tags: re.Match) -> str:
+    """What a run of tags reads as: nothing or one space."""
+    before = text[tags.start() - 1] if tags.start() else " "
+    after = text[tags.end()] if tags.end() < len(text) else " "
+    if before.isspace() or after.isspace():
+        return ""
+    in_word = all(c.isalnum() or c in _TOKEN_CHARS for c in (before, after))
+    return "" if in_word and not _LINE_TAG.search(tags.group()) else " "
 
 
 def _join_spaced(text: str) -> list[tuple[int, int, list[int]]]:
@@ -269,9 +377,10 @@ def _leet_edit(token: str) -> str | None:
 
 
 def _apply(text: str, starts: Sequence[int], ends: Sequence[int], edits: list) -> tuple[str, list[int], list[int]]:
-    """Apply sorted, non-overlapping edits; an edit is (start, end, replacement) with either a
-    same-length string or a list of (first, last) source indices whose original ranges each output
-    character covers."""
+    """Apply sorted, non-overlapping edits; an edit is (start, end, replacement) with either a string, which
+    maps one to one when it has the range's length and otherwise covers the whole range with each of its
+    characters (an empty one drops the range), or a list of (first, last) source indices whose original ranges
+    each output character covers."""
     pieces: list[str] = []
     new_starts: list[int] = []
     new_ends: list[int] = []
@@ -280,10 +389,14 @@ def _apply(text: str, starts: Sequence[int], ends: Sequence[int], edits: list) -
         pieces.append(text[position:start])
         new_starts.extend(starts[position:start])
         new_ends.extend(ends[position:start])
-        if isinstance(replacement, str):
+        if isinstance(replacement, str) and len(replacement) == end - start:
             pieces.append(replacement)
             new_starts.extend(starts[start:end])
             new_ends.extend(ends[start:end])
+        elif isinstance(replacement, str):
+            pieces.append(replacement)
+            new_starts.extend([starts[start]] * len(replacement))
+            new_ends.extend([ends[end - 1]] * len(replacement))
         else:
             pieces.append("".join(text[first] for first, _ in replacement))
             new_starts.extend(starts[first] for first, _ in replacement)

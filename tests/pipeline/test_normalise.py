@@ -24,7 +24,7 @@ from moderation.pipeline.normalise import normalise
     ("fu\u0308ck", "fuck"),
     ("fück", "fuck"),
     ("f&uuml;ck", "fuck"),
-    ("&lt;b&gt;", "<b>"),
+    ("a &lt; b &amp;&amp; c &gt; d", "a < b && c > d"),
     ("SHOUTING", "shouting"),
     ("Straße", "strasse"),
 ])
