@@ -1,16 +1,26 @@
 """The database: one SQLAlchemy 2.0 declarative base, Alembic migrations, and SQLite tuned for concurrent writers."""
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
+import psycopg
 from flask import Flask
 from flask_migrate import Migrate, upgrade
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, PendingRollbackError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm import DeclarativeBase
 
+log = logging.getLogger(__name__)
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent / "migrations")
+# What a lost or refused connection raises, wherever it breaks: connecting, mid-query, at commit, waiting for a
+# pooled connection, reusing a session whose flush failed that way, or psycopg's own errors where nothing wrapped
+# them. Any other DBAPIError counts when SQLAlchemy found its connection dead (see is_lost_connection).
+LOST_CONNECTION = (OperationalError, InterfaceError, PoolTimeoutError, PendingRollbackError,
+                   psycopg.OperationalError, psycopg.InterfaceError)
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -41,6 +51,42 @@ def _tune_sqlite(dbapi_connection, _record) -> None:
         cursor.close()
 
 
+def is_lost_connection(error: BaseException) -> bool:
+    """True for an error that means the database is out of reach, not that the request or the code is wrong."""
+    return isinstance(error, LOST_CONNECTION) or isinstance(error, DBAPIError) and error.connection_invalidated
+
+
+def roll_back() -> None:
+    """Roll back the request's session; over a lost connection the rollback fails too, and the connection is dropped."""
+    try:
+        db.session.rollback()
+    except (*LOST_CONNECTION, DBAPIError) as error:
+        if not is_lost_connection(error):
+            raise
+        log.warning("database connection lost while rolling back: %s", error)
+
+
+@event.listens_for(db.session, "after_begin")
+def _remember_connection(session, _transaction, connection) -> None:
+    """The connection of the session's transaction, for _close_session to drop if closing fails."""
+    session.info["connection"] = connection
+
+
+def _close_session(_error: BaseException | None) -> None:
+    """End the request's session. Closing rolls back, which fails when the connection was lost after the answer was
+    made: that must not turn the answer into a 500, nor leave the connection checked out of the pool."""
+    session = db.session()
+    try:
+        session.close()
+    except (*LOST_CONNECTION, DBAPIError) as error:
+        connection = session.info.get("connection")
+        if not is_lost_connection(error) or connection is None:
+            raise
+        log.warning("database connection lost at the end of a request: %s", error)
+        connection.invalidate()  # a close that failed keeps it checked out: drop it and give the pool its slot back
+        connection.close()
+
+
 def is_sqlite(app: Flask) -> bool:
     return app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite")
 
@@ -48,6 +94,7 @@ def is_sqlite(app: Flask) -> bool:
 def init_app(app: Flask) -> None:
     """Bind the extensions; an embedded SQLite database migrates and seeds itself on first start."""
     db.init_app(app)
+    app.teardown_appcontext(_close_session)  # teardowns run last-registered first: before Flask-SQLAlchemy's remove()
     migrate.init_app(app, db)
     if app.config["AUTO_MIGRATE"] and is_sqlite(app):
         with app.app_context():

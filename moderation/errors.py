@@ -4,10 +4,10 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, Response, current_app, g, jsonify, render_template, request
-from sqlalchemy.exc import DataError, DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError
 from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError, ServiceUnavailable
 
-from moderation.db import db
+from moderation.db import LOST_CONNECTION, is_lost_connection, roll_back
 from moderation.extensions import login_manager, seconds_until_retry
 
 log = logging.getLogger(__name__)
@@ -58,10 +58,12 @@ def handle_http_error(error: HTTPException):
     return render_template("error.html", error=error), error.code, headers
 
 
-def handle_database_error(error: DBAPIError):
+def handle_database_error(error: Exception):
     """The database went away: roll back whatever was half done and tell the client to retry."""
-    log.warning("database unavailable: %s", error)
-    db.session.rollback()
+    if not is_lost_connection(error):  # a DBAPIError on a live connection is a fault of ours
+        return handle_unexpected(error)
+    log.warning("database unavailable: %s: %s", type(error).__name__, error)
+    roll_back()
     g._login_user = login_manager.anonymous_user()  # the page must render without loading the account
     return handle_http_error(
         ServiceUnavailable(
@@ -74,7 +76,7 @@ def handle_database_error(error: DBAPIError):
 def handle_unstorable_value(error: DataError):
     """A value the database refuses to store or compare (PostgreSQL and a NUL character): the client's input, not a fault."""
     log.info("refused a value the database cannot take: %s", error.orig)
-    db.session.rollback()
+    roll_back()
     return handle_http_error(
         BadRequest("The request holds a value that cannot be stored, such as a NUL character; nothing was saved.")
     )
@@ -84,13 +86,13 @@ def handle_unexpected(error: Exception):
     if current_app.testing:
         raise error  # tests see the traceback, not a polite page
     log.exception("unhandled error")
-    db.session.rollback()
+    roll_back()
     return handle_http_error(InternalServerError())
 
 
 def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http_error)
-    app.register_error_handler(OperationalError, handle_database_error)
-    app.register_error_handler(InterfaceError, handle_database_error)
+    for lost in (*LOST_CONNECTION, DBAPIError):
+        app.register_error_handler(lost, handle_database_error)
     app.register_error_handler(DataError, handle_unstorable_value)
     app.register_error_handler(Exception, handle_unexpected)
