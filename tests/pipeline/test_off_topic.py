@@ -118,3 +118,56 @@ def test_spans_point_at_the_original_characters(text, expected):
 def test_explanation_names_the_signals():
     result = check(normalise("Check out my channel: http://youtube.com/mychannel"), NO_CONTEXT, RULE)
     assert "self-promotion" in result.explanation and "link to another site" in result.explanation
+
+
+@pytest.mark.parametrize("text", [
+    "Win $300 a day from your sofa, see quickcash dot net",
+    "Free prizes for everyone at hxxp://prize-bonanza.biz",
+    "Best deals online: bigwin [dot] com",
+    "Best deals online: bigwin(.)com",
+    "EASY INCOME tiny . ly/ab12",
+    "visit w w w . loansnow . info today",
+    "hthttps://ps://bonus-offers.example.org claim it",
+    "Lonely tonight? hxxps://meet-singles.example",
+])
+def test_disguised_links_reject(text):
+    assert score(text) >= RULE.reject_threshold
+    assert score(text, ARTICLE) >= RULE.reject_threshold
+
+
+@pytest.mark.parametrize("text", [
+    "The embassy posted the visa figures at https://travel.state.gov/visa-statistics if you want the numbers.",
+    "So . Me too, I think the talks matter.",
+    "The dot com bubble taught investors nothing about Cuba.",
+    "My cousin lives in Miami. Com ed classes there teach English to new arrivals.",
+    "She wore a polka dot dress to the hearing in Havana.",
+])
+def test_cited_links_and_ordinary_dots_pass(text):
+    assert score(text) < RULE.review_threshold
+
+
+def test_a_disguised_link_is_the_evidence():
+    text = "Cheap flights to Havana at flyhavana dot biz"
+    result = check(normalise(text), NO_CONTEXT, RULE)
+    assert "a disguised link" in result.explanation
+    assert [span.text for span in result.spans] == ["flyhavana dot biz"]
+
+
+@pytest.mark.parametrize("text", [
+    "Pass it on to your friends before midnight or bad luck will follow you.",
+    "Copy and paste this to your wall, ignore it and a curse falls on your family.",
+    "Forward this to ten friends and your wish will come true tonight.",
+])
+def test_chain_letters_are_held(text):
+    assert score(text) >= RULE.review_threshold
+    assert score(text, ARTICLE) >= RULE.review_threshold
+    assert "a chain letter" in check(normalise(text), NO_CONTEXT, RULE).explanation
+
+
+@pytest.mark.parametrize("text", [
+    "Please share this story with your neighbours from Havana.",
+    "Good luck to the negotiators, they will need it.",
+    "If Congress does not pass this bill before midnight, families will wait seven years for visas.",
+])
+def test_a_request_or_a_promise_alone_is_no_chain_letter(text):
+    assert score(text) < RULE.review_threshold

@@ -1,10 +1,12 @@
-"""Flags remarks off point: spam (links elsewhere, phone numbers, money offers, self-promotion, repeats, shouting,
-gibberish) and, when there is an article or a parent comment to judge against, long comments that share none of its words.
+"""Flags remarks off point: spam (links elsewhere, disguised links, phone numbers, money offers, self-promotion, chain
+letters, repeats, shouting, gibberish) and, when there is an article or a parent comment to judge against, long
+comments that share none of its words.
 
 Reads the rule's params `link_score`, `phone_score`, `money_score`, `promotion_score`, `repeat_score`,
-`shouting_score`, `gibberish_score` (each signal's score; several combine), `low_relevance_score`,
-`min_words_for_relevance`, `min_relevance`, `stopword_zipf` and `allowed_domains`, and its lexicons
-`spam_signals` (phrases), `background` (English word frequencies, for inverse document frequency) and
+`shouting_score`, `gibberish_score`, `obfuscated_link_score`, `chain_letter_score` (each signal's score; several
+combine), `low_relevance_score`, `min_words_for_relevance`, `min_relevance`, `stopword_zipf`, `allowed_domains` and
+`obfuscated_endings`, and its lexicons `spam_phrases` (phrases), `chain_requests` and `chain_threats` (a chain
+letter asks for both), `background` (English word frequencies, for inverse document frequency) and
 `news_vocabulary` (words of public debate that count neither for nor against relevance).
 """
 from __future__ import annotations
@@ -46,6 +48,15 @@ _TLD = re.compile(r"\.(?:com|net|org|info|biz|ly|co|io|me|tk|ru|br|us|tv|be|gl|t
 _UNPRONOUNCEABLE = re.compile(r"\b(?:[bcdfghjklmnpqrstvwxz]{5,}|[a-z]*[bcdfghjklmnpqrstvwxz]{6,}[a-z]*)\b")
 _CONSONANTS = re.compile(r"[bcdfghjklmnpqrstvwxz]{5}")
 _WORD = re.compile(r"[a-z]+")
+# A link written so that no link finder sees it: a scheme misspelt or doubled (hxxps://, htthttps://ps://) or a dot
+# spelt out or spaced ("cashfast dot biz", "cashfast [dot] com", "bit . ly/x"); the endings come from the policy.
+# Two links run together ("a.comhttp://b.com") hold a dot between the schemes; a doubled scheme holds none.
+_BROKEN_SCHEME = re.compile(r"\bhxxps?:|://[\w-]*://")
+_DOT_SPELT = r"(?:\s+\.\s+|\s*[\[({]\s*(?:dot|\.)\s*[\])}]\s*|\s+dot\s+)"
+# A dot followed by a space ends a sentence ("in Miami. Com..."): only a path after the ending makes that a link.
+_DOT_THEN_SPACE = r"\.\s+"
+# Shorter names need a path after them to count ("bit . ly/3xyz", not "the dot com bubble").
+_LONG_NAME = 4
 _SUFFIXES = ("ations", "ation", "ings", "ing", "ers", "ed", "es", "er", "ly", "s")
 
 _LABELS = {
@@ -58,6 +69,8 @@ _LABELS = {
     "repeat": "the same text posted again",
     "shouting": "shouting in capitals",
     "gibberish": "gibberish",
+    "obfuscated_link": "a disguised link",
+    "chain_letter": "a chain letter",
     "low_relevance": "shares almost no words with what it answers",
 }
 
@@ -73,6 +86,9 @@ class _Vocabulary:
     content: dict
     irregular: frozenset
     allowed_domains: tuple
+    spelt_link: re.Pattern
+    chain_requests: dict
+    chain_threats: dict
 
 
 def check(text: NormalisedText, context: ModerationContext, rule: Rule) -> FilterResult:
@@ -123,7 +139,17 @@ def _vocabulary(rule: Rule) -> _Vocabulary:
         content={word: weight for word, weight in weights.items() if weight and word not in neutral},
         irregular=frozenset(word for word in weights if not _WORD.fullmatch(word)),
         allowed_domains=tuple(rule.params.get("allowed_domains", ())),
+        spelt_link=_spelt_link(tuple(rule.params.get("obfuscated_endings", ()))),
+        chain_requests=_phrase_index(rule.lexicons.get("chain_requests", ())),
+        chain_threats=_phrase_index(rule.lexicons.get("chain_threats", ())),
     )
+
+
+def _spelt_link(endings: tuple[str, ...]) -> re.Pattern:
+    """A pattern for a site name, a dot spelt out or spaced, and one of the policy's endings, with its path if any."""
+    ending = "(?:" + "|".join(map(re.escape, endings)) + ")" if endings else "(?!)"
+    name = r"\b([a-z0-9][a-z0-9-]{1,62})"
+    return re.compile(rf"{name}(?:{_DOT_SPELT}{ending}\b(/\S*)?|{_DOT_THEN_SPACE}{ending}(/\S+))")
 
 
 def _phrase_index(entries: tuple[str, ...]) -> dict[str, tuple[tuple[tuple[str, ...], int], ...]]:
@@ -139,7 +165,7 @@ def _phrase_index(entries: tuple[str, ...]) -> dict[str, tuple[tuple[tuple[str, 
 def _spam(text: NormalisedText, context: ModerationContext, vocabulary: _Vocabulary) -> list[tuple[str, Span]]:
     """Find every spam signal, each with the original characters that show it."""
     plain = text.plain or text
-    findings = _links(plain, vocabulary.allowed_domains)
+    findings = _links(plain, vocabulary.allowed_domains) + _obfuscated_links(plain, vocabulary.spelt_link)
     if _PHONE_DIGITS.search(plain.text):
         findings += [("phone", plain.span(*match.span())) for match in _PHONE.finditer(plain.text)]
     if any(sign in plain.text for sign in _CURRENCY):
@@ -150,6 +176,8 @@ def _spam(text: NormalisedText, context: ModerationContext, vocabulary: _Vocabul
         # In a comment of a few words a spam word is all there is to it ("subscribe please", "follow me on IG").
         kind = "promotion" if len(text.words) < _SHORT_COMMENT_WORDS else "spam_word"
         findings += [(kind, text.span(start, end)) for start, end in _phrases(text, vocabulary.spam_words)]
+    if not text.vocabulary.isdisjoint(vocabulary.chain_threats):
+        findings += _chain_letter(text, vocabulary)
     if context.recent_texts and _repeated(text.original, context.recent_texts):
         findings.append(("repeat", Span(0, len(text.original), text.original)))
     if _shouting(text.original):
@@ -166,6 +194,28 @@ def _links(plain: NormalisedText, allowed_domains: tuple[str, ...]) -> list[tupl
     links = [match for match in _LINK.finditer(plain.text) if not _allowed(match.group(), allowed_domains)]
     kind = "bare_link" if links and _words_besides(plain.text, links) < _BARE_LINK_WORDS else "link"
     return [(kind, plain.span(*match.span())) for match in links]
+
+
+def _obfuscated_links(plain: NormalisedText, spelt_link: re.Pattern) -> list[tuple[str, Span]]:
+    """Find links disguised from link finders: nobody citing a source hides its address."""
+    found = []
+    if "://" in plain.text or "hxxp" in plain.text:
+        found += [match.span() for match in _BROKEN_SCHEME.finditer(plain.text)]
+    if " " in plain.text or "[" in plain.text or "(" in plain.text:
+        found += [match.span() for match in spelt_link.finditer(plain.text)
+                  if len(match.group(1)) >= _LONG_NAME or match.group(2) or match.group(3)]
+    return [("obfuscated_link", plain.span(start, end)) for start, end in found]
+
+
+def _chain_letter(text: NormalisedText, vocabulary: _Vocabulary) -> list[tuple[str, Span]]:
+    """A request to pass the comment on together with a promise or threat: asking readers to share alone is not one."""
+    requests = []
+    if not text.vocabulary.isdisjoint(vocabulary.chain_requests):
+        requests = _phrases(text, vocabulary.chain_requests)
+    threats = _phrases(text, vocabulary.chain_threats) if requests else []
+    if not threats:
+        return []
+    return [("chain_letter", text.span(start, end)) for start, end in requests + threats]
 
 
 def _words_besides(text: str, links: list) -> int:
