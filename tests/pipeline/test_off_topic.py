@@ -171,3 +171,66 @@ def test_chain_letters_are_held(text):
 ])
 def test_a_request_or_a_promise_alone_is_no_chain_letter(text):
     assert score(text) < RULE.review_threshold
+
+
+@pytest.mark.parametrize("text", [
+    "Can anybody recommend a cheap mechanic near Hialeah? My car broke down again lol",
+    "Merry Christmas and happy new year to everyone on here, have a great holiday!",
+    "Hi all, I am new in town and looking for a roommate near Brickell, message me please.",
+    "Who is watching the Heat tonight? Going to be a great game for sure!",
+])
+def test_chatter_about_something_else_is_held_for_review(text):
+    assert RULE.review_threshold <= score(text, ARTICLE) < RULE.reject_threshold
+
+
+def test_chatter_evidence_points_at_its_own_characters():
+    text = "Can anybody recommend a cheap mechanic near Hialeah? My car broke down again lol"
+    result = check(normalise(text), ARTICLE, RULE)
+    assert "chatter" in result.explanation
+    assert result.spans and all(text[span.start:span.end] == span.text for span in result.spans)
+
+
+@pytest.mark.parametrize("text", [
+    "Thanks for this reporting.",
+    "Great article, thanks.",
+    "Agreed with every word.",
+    "Exactly right.",
+    "Lol yes",
+    "Finally some good news for Cuban families separated for decades.",
+    "I think the talks are overdue and I hope families can finally be reunited.",
+    "Who will pay for the new visas? Taxpayers, as always.",
+    "My uncle came over on a raft in 1994 and never saw his mother again.",
+])
+def test_short_reactions_and_replies_on_topic_pass(text):
+    assert score(text, ARTICLE) < RULE.review_threshold
+
+
+def test_a_reply_that_answers_its_parent_in_its_own_words_passes():
+    parent = "Do you think the prisoners will actually be exchanged this time?"
+    reply = "I doubt it, both sides have promised an exchange before and nothing happened."
+    assert score(reply, dataclasses.replace(ARTICLE, parent_text=parent)) < RULE.review_threshold
+
+
+def test_a_title_alone_does_not_hold_a_long_comment_that_shares_none_of_its_words():
+    title_only = ModerationContext(article_title="Budget surplus surprises the finance minister")
+    text = ("Spending restraint in the last two years mattered more than oil revenue; provinces should plan for a "
+            "downturn instead of promising new programs they cannot sustain when commodity prices fall again.")
+    assert score(text, title_only) < RULE.review_threshold
+
+
+@pytest.mark.parametrize("text", [
+    "The State Department's own figures on visas for Cuban migrants are here: https://travel.state.gov/visa-data, and "
+    "they show why the talks in Havana matter for thousands of families waiting on both sides of the straits.",
+    "I WILL SAY IT AGAIN: THE EMBARGO HAS FAILED FOR FIFTY YEARS AND HURT ORDINARY CUBAN FAMILIES MORE THAN THE "
+    "REGIME, AND THESE TALKS IN HAVANA ARE THE FIRST SENSIBLE STEP IN DECADES.",
+])
+def test_a_discussion_may_cite_a_link_or_shout(text):
+    assert score(text, ARTICLE) < RULE.review_threshold
+
+
+@pytest.mark.parametrize("text", [
+    "Hey guys please check out my new song, it would mean so much to me if you listen and share it with friends",
+    "Hi everyone, I am trying to win a trip to see my favourite band, please vote for me, it takes one click, thanks!!",
+])
+def test_chatter_that_reads_as_spam_is_held_without_an_article(text):
+    assert score(text) >= RULE.review_threshold

@@ -1,16 +1,20 @@
 """Flags remarks off point: spam (links elsewhere, disguised links, phone numbers, money offers, self-promotion, chain
-letters, repeats, shouting, gibberish) and, when there is an article or a parent comment to judge against, long
-comments that share none of its words.
+letters, repeats, shouting, gibberish) and comments that a learned relevance model reads as chatter or talk of
+something else, judged against the article or the parent comment when there is one.
 
-Reads the rule's params `link_score`, `phone_score`, `money_score`, `promotion_score`, `repeat_score`,
-`shouting_score`, `gibberish_score`, `obfuscated_link_score`, `chain_letter_score` (each signal's score; several
-combine), `low_relevance_score`, `min_words_for_relevance`, `min_relevance`, `stopword_zipf`, `allowed_domains` and
-`obfuscated_endings`, and its lexicons `spam_phrases` (phrases), `chain_requests` and `chain_threats` (a chain
-letter asks for both), `background` (English word frequencies, for inverse document frequency) and
-`news_vocabulary` (words of public debate that count neither for nor against relevance).
+Reads the rule's params: each signal's score (`link_score`, `bare_link_score`, `phone_score`, `money_score`,
+`promotion_score`, `spam_word_score`, `repeat_score`, `shouting_score`, `gibberish_score`, `obfuscated_link_score`,
+`chain_letter_score`, `low_relevance_score`; several combine), `allowed_domains`, `obfuscated_endings`,
+`stopword_zipf`; for relevance `relevance_model` (a file under policies/models/), `min_words_for_relevance`,
+`relevance_probability`, `long_comment_words`, `relevance_probability_long`, `relevance_probability_alone`,
+`min_relevance`, `min_topic_relevance`, `min_words_for_silence`, `relevance_evidence_weight`; and
+`weak_signals`, `discussion_probability`, `discussion_words` (signals a discussion may carry). Its lexicons:
+`spam_phrases`, `spam_words`, `chain_requests` and `chain_threats` (a chain letter asks for both), `background`
+(English word frequencies, for the rarity of words) and `news_vocabulary` (words of public debate).
 """
 from __future__ import annotations
 
+import math
 import re
 import string
 from dataclasses import dataclass
@@ -18,6 +22,7 @@ from functools import lru_cache
 from itertools import islice
 from typing import TYPE_CHECKING
 
+from moderation.pipeline import relevance
 from moderation.pipeline.matching import positions
 from moderation.pipeline.types import FilterResult, ModerationContext, Span
 
@@ -37,6 +42,13 @@ _MONEY = re.compile(
     r"|\b\d[\d,.]*\s*(?:dollars|usd|bucks)\s*(?:/|per|a|an|each|every)\s*(?:hour|hr|day|week|month)\b")
 _BARE_LINK_WORDS = 8
 _SHORT_COMMENT_WORDS = 10
+_LONG_COMMENT_WORDS = 100
+# Stems (and their four-letter prefixes) of a context long enough for a comment's silence about it to count: a title
+# alone says too little to hold a comment that shares none of its words.
+_FULL_CONTEXT_TERMS = 60
+_SHARED_BANDS = ((0.0, "(shared:none)"), (0.15, "(shared:little)"), (0.4, "(shared:some)"), (1.0, "(shared:much)"))
+# Words of public debate ("congress", "embargo") that say a comment talks politics: this many is plenty.
+_NEWS_WORDS = 3
 _LOWER_PAIRS = re.compile(r"[a-z]{2}")
 # What every phone number holds, written so that it starts with a character class, which re scans for far faster.
 _PHONE_DIGITS = re.compile(r"\d\d\d\)?[ .-]\d\d\d[ .-]\d\d\d\d")
@@ -55,6 +67,8 @@ _BROKEN_SCHEME = re.compile(r"\bhxxps?:|://[\w-]*://")
 _DOT_SPELT = r"(?:\s+\.\s+|\s*[\[({]\s*(?:dot|\.)\s*[\])}]\s*|\s+dot\s+)"
 # A dot followed by a space ends a sentence ("in Miami. Com..."): only a path after the ending makes that a link.
 _DOT_THEN_SPACE = r"\.\s+"
+# What every dot spelt out or spaced holds, found in a few microseconds where a site name could start at every word.
+_SPELT_DOT = re.compile(r"\s(?:\.|dot\s)|[\[({]\s*(?:dot|\.)|\.\s+\w+/")
 # Shorter names need a path after them to count ("bit . ly/3xyz", not "the dot com bubble").
 _LONG_NAME = 4
 _SUFFIXES = ("ations", "ation", "ings", "ing", "ers", "ed", "es", "er", "ly", "s")
@@ -71,7 +85,7 @@ _LABELS = {
     "gibberish": "gibberish",
     "obfuscated_link": "a disguised link",
     "chain_letter": "a chain letter",
-    "low_relevance": "shares almost no words with what it answers",
+    "low_relevance": "reads as chatter or talk of something else",
 }
 
 
@@ -84,19 +98,31 @@ class _Vocabulary:
     spam_words: dict
     weights: dict
     content: dict
+    news: frozenset
     irregular: frozenset
     allowed_domains: tuple
     spelt_link: re.Pattern
     chain_requests: dict
     chain_threats: dict
+    model: relevance.RelevanceModel | None
+    weak_signals: frozenset
 
 
 def check(text: NormalisedText, context: ModerationContext, rule: Rule) -> FilterResult:
     """Score a comment by its spam signals and, with something to judge against, its relevance to it."""
     vocabulary = _vocabulary(rule)
     findings = _spam(text, context, vocabulary)
-    if not findings:
-        findings = _relevance(text, context, vocabulary, rule)
+    shared = probability = None
+    if vocabulary.model is not None:
+        shared = overlap(text.tokens, context, vocabulary.content, vocabulary.news)
+        terms, numeric = relevance_inputs(text, shared, vocabulary.news)
+        probability = vocabulary.model.probability(terms, _term_value(terms), numeric)
+    if findings and probability is not None and _reads_as_discussion(text, probability, rule):
+        # Readers cite links and prices, say "subscribe" and shout when they discuss: such weak signals count only
+        # in a comment that does not read as discussion.
+        findings = [finding for finding in findings if finding[0] not in vocabulary.weak_signals]
+    if probability is not None:
+        findings += _low_relevance(text, shared, probability, vocabulary.model, rule)
     if not findings:
         return FilterResult()
     score = _combine(float(rule.params[f"{kind}_score"]) for kind in {kind for kind, _ in findings})
@@ -123,25 +149,21 @@ def _merged(spans) -> tuple[Span, ...]:
 @lru_cache(maxsize=32)
 def _vocabulary(rule: Rule) -> _Vocabulary:
     """Build, once per rule, the phrase index and the word weights (rarer words weigh more)."""
-    stop = float(rule.params.get("stopword_zipf", 5.0))
-    weights = {}
-    for entry in rule.lexicons.get("background", ()):
-        word, zipf = entry.split()
-        if float(zipf) < stop:
-            weights[word] = round(stop + 1.0 - float(zipf), 2)
-        else:
-            weights[word] = 0.0
+    weights = word_weights(rule.lexicons.get("background", ()), float(rule.params.get("stopword_zipf", 5.0)))
     neutral = frozenset(rule.lexicons.get("news_vocabulary", ()))
     return _Vocabulary(
         phrases=_phrase_index(rule.lexicons.get("spam_phrases", ())),
         spam_words=_phrase_index(rule.lexicons.get("spam_words", ())),
         weights=weights,
-        content={word: weight for word, weight in weights.items() if weight and word not in neutral},
+        content=content_weights(weights, neutral),
+        news=neutral,
         irregular=frozenset(word for word in weights if not _WORD.fullmatch(word)),
         allowed_domains=tuple(rule.params.get("allowed_domains", ())),
         spelt_link=_spelt_link(tuple(rule.params.get("obfuscated_endings", ()))),
         chain_requests=_phrase_index(rule.lexicons.get("chain_requests", ())),
         chain_threats=_phrase_index(rule.lexicons.get("chain_threats", ())),
+        model=relevance.load(rule.params["relevance_model"]) if "relevance_model" in rule.params else None,
+        weak_signals=frozenset(rule.params.get("weak_signals", ())),
     )
 
 
@@ -150,6 +172,20 @@ def _spelt_link(endings: tuple[str, ...]) -> re.Pattern:
     ending = "(?:" + "|".join(map(re.escape, endings)) + ")" if endings else "(?!)"
     name = r"\b([a-z0-9][a-z0-9-]{1,62})"
     return re.compile(rf"{name}(?:{_DOT_SPELT}{ending}\b(/\S*)?|{_DOT_THEN_SPACE}{ending}(/\S+))")
+
+
+def word_weights(background: tuple[str, ...], stopword_zipf: float) -> dict[str, float]:
+    """Weigh each word of the background list (`word zipf` a line) by its rarity; frequent words weigh nothing."""
+    weights = {}
+    for entry in background:
+        word, zipf = entry.split()
+        weights[word] = round(stopword_zipf + 1.0 - float(zipf), 2) if float(zipf) < stopword_zipf else 0.0
+    return weights
+
+
+def content_weights(weights: dict[str, float], neutral: frozenset[str]) -> dict[str, float]:
+    """The weights of the words that carry a topic: neither frequent nor general news vocabulary."""
+    return {word: weight for word, weight in weights.items() if weight and word not in neutral}
 
 
 def _phrase_index(entries: tuple[str, ...]) -> dict[str, tuple[tuple[tuple[str, ...], int], ...]]:
@@ -201,7 +237,7 @@ def _obfuscated_links(plain: NormalisedText, spelt_link: re.Pattern) -> list[tup
     found = []
     if "://" in plain.text or "hxxp" in plain.text:
         found += [match.span() for match in _BROKEN_SCHEME.finditer(plain.text)]
-    if " " in plain.text or "[" in plain.text or "(" in plain.text:
+    if _SPELT_DOT.search(plain.text):
         found += [match.span() for match in spelt_link.finditer(plain.text)
                   if len(match.group(1)) >= _LONG_NAME or match.group(2) or match.group(3)]
     return [("obfuscated_link", plain.span(start, end)) for start, end in found]
@@ -294,33 +330,109 @@ def _gibberish(text: str, weights: dict) -> list[tuple[int, int]]:
     return []
 
 
-def _relevance(text: NormalisedText, context: ModerationContext, vocabulary: _Vocabulary, rule: Rule):
-    """Hold a long comment that shares (almost) no rare word with the article or the comment it answers."""
-    if not (context.article_title or context.article_text or context.parent_text):
-        return []
-    words = _content_words(text.tokens, vocabulary)
+def _has_context(context: ModerationContext) -> bool:
+    """Say whether there is an article or a parent comment to judge a comment against."""
+    return bool(context.article_title or context.article_text or context.parent_text)
+
+
+def _reads_as_discussion(text: NormalisedText, probability: float, rule: Rule) -> bool:
+    """Say whether a comment of some length reads to the relevance model as discussion rather than spam or chatter."""
+    return (probability < float(rule.params["discussion_probability"])
+            and len(text.tokens) >= int(rule.params["discussion_words"]))
+
+
+def _low_relevance(text: NormalisedText, shared: Overlap | None, probability: float, model, rule: Rule) -> list:
+    """Hold a comment that the model reads as chatter or talk of something else, unless it is a short reaction
+    ("Agreed.", "Great article", an answer too) or speaks of what it answers; hold one that shares (almost) none of
+    its rare words with a whole article or the comment it answers. The evidence is its heaviest words."""
     params = rule.params
-    if len(words) < int(params["min_words_for_relevance"]) or _is_question(text.text, len(words)):
+    words = len(text.tokens)
+    if shared is None:
+        # With nothing to answer, only what reads as spam or chatter anywhere.
+        needed = params["relevance_probability_alone"]
+    else:
+        # A long comment reads as discussion more often than the forum answers the model learnt from: it needs more.
+        needed = params["relevance_probability_long" if words >= int(params["long_comment_words"])
+                        else "relevance_probability"]
+    full = shared is not None and shared.certainty == 1.0
+    speaks_of_it = full and (shared.share >= float(params["min_relevance"])
+                             or shared.topic_share >= float(params["min_topic_relevance"]))
+    held = probability >= float(needed) and words >= int(params["min_words_for_relevance"]) and not speaks_of_it
+    silent = full and shared.words >= int(params["min_words_for_silence"]) and not speaks_of_it
+    if not (held or silent):
         return []
+    evidence = float(params["relevance_evidence_weight"])
+    get = model.weights.get
+    spans = [text.span(start, end) for word, start, end in text.words if get(word, 0.0) >= evidence]
+    return [("low_relevance", span) for span in spans or [Span(0, len(text.original), text.original)]]
+
+
+@dataclass(frozen=True, slots=True)
+class Overlap:
+    """How much of a comment's content (rare English words, weighted by rarity) what it answers shares, how many such
+    words it has, and how far the context can be trusted (1 for a whole article or comment, less for a title)."""
+
+    share: float
+    words: int
+    certainty: float
+    topic_share: float
+
+
+def overlap(tokens: tuple[str, ...], context: ModerationContext, content: dict, news: frozenset) -> Overlap | None:
+    """The overlap with the article's title and text or the parent comment, whichever is larger, of the rare words
+    (weighted) and of the topic words (rare or of public debate, "talks", "families", counted once each); None with
+    neither."""
+    if not _has_context(context):
+        return None
     sources = [_terms(context.article_title, context.article_text)]
     if context.parent_text:
         sources.append(_terms(context.parent_text))
-    weights = list(map(vocabulary.content.__getitem__, words))
-    total = sum(weights)
+    certainty = min(1.0, max(map(len, sources)) / _FULL_CONTEXT_TERMS)
+    topic = {word for word in tokens if word in content or word in news}
+    topic_share = max(sum(_matches(word, terms) for word in topic) for terms in sources) / len(topic) if topic else 0.0
+    words = _content_words(tokens, content)
+    if not words:
+        return Overlap(0.0, 0, certainty, topic_share)
+    weights = list(map(content.__getitem__, words))
     best = max(sum(weight for word, weight in zip(words, weights) if _matches(word, terms)) for terms in sources)
-    if best / total >= float(params["min_relevance"]):
-        return []
-    return [("low_relevance", Span(0, len(text.original), text.original))]
+    return Overlap(best / sum(weights), len(words), certainty, topic_share)
 
 
-def _content_words(tokens: tuple[str, ...], vocabulary: _Vocabulary) -> list[str]:
+def relevance_features(text: NormalisedText, shared: Overlap | None, news: frozenset) -> dict[str, float]:
+    """The relevance model's features by name, as training sees them (serving sums the same, see `relevance_inputs`)."""
+    terms, numeric = relevance_inputs(text, shared, news)
+    found = dict.fromkeys(terms, _term_value(terms))
+    found.update(numeric)
+    return found
+
+
+def relevance_inputs(text: NormalisedText, shared: Overlap | None, news: frozenset) -> tuple[set, dict[str, float]]:
+    """The comment's distinct words and word pairs (all of one value, `_term_value`) and its numeric features: its
+    length, punctuation and words of public debate, and its overlap with what it answers in bands, weaker with a
+    context of a few words (a title alone); a comment with no content words or no context has no band."""
+    tokens = text.tokens
+    terms = set(tokens)
+    terms.update(map("+".join, zip(tokens, tokens[1:])))
+    numeric = {
+        "(words)": min(len(tokens), _LONG_COMMENT_WORDS) / _LONG_COMMENT_WORDS,
+        "(question)": float("?" in text.text),
+        "(exclamation)": float("!" in text.text),
+        "(news)": min(sum(map(news.__contains__, tokens)), _NEWS_WORDS) / _NEWS_WORDS,
+    }
+    if shared is not None and shared.words:
+        # In bands, so that the model can learn that little overlap says more than none or much.
+        numeric[next(name for limit, name in _SHARED_BANDS if shared.share <= limit)] = shared.certainty
+    return terms, numeric
+
+
+def _term_value(terms: set) -> float:
+    """Scaled so that a long comment does not add up many small weights into a certainty."""
+    return 1.0 / math.sqrt(len(terms) or 1)
+
+
+def _content_words(tokens: tuple[str, ...], content: dict) -> list[str]:
     """Keep the known English words that carry meaning (not frequent, not general news vocabulary), in order."""
-    return list(filter(vocabulary.content.__contains__, tokens))
-
-
-def _is_question(text: str, words: int) -> bool:
-    """Say whether a comment is a short question, which readers ask about the story in their own words."""
-    return "?" in text and words <= 20
+    return list(filter(content.__contains__, tokens))
 
 
 @lru_cache(maxsize=256)

@@ -1,0 +1,36 @@
+"""The relevance model file: read without dependencies, refused with the file and line named when broken."""
+from __future__ import annotations
+
+import pytest
+
+from moderation.pipeline import relevance
+from moderation.pipeline.relevance import RelevanceModelError
+
+
+def test_the_policy_model_loads_and_scores_words_and_numeric_features():
+    model = relevance.load("off-topic-relevance.tsv")
+    assert model.weights
+    probability = model.probability({"hello"}, 1.0, {"(question)": 1.0})
+    assert 0.0 < probability < 1.0
+
+
+def test_terms_are_scaled_once_and_missing_features_weigh_nothing(tmp_path):
+    (tmp_path / "m.tsv").write_text("# a comment line\n(bias)\t-1.0\nlol\t2.0\n(question)\t0.5\n", encoding="utf-8")
+    model = relevance.load("m.tsv", tmp_path)
+    assert model.logit({"lol", "unknown"}, 0.5, {"(question)": 1.0, "(other)": 3.0}) == pytest.approx(-1.0 + 1.0 + 0.5)
+
+
+@pytest.mark.parametrize("content, message", [
+    ("(bias)\t-1.0\nlol two\n", "m.tsv: line 2: expected a feature, a tab and a weight"),
+    ("(bias)\t-1.0\nlol\tmany\n", "m.tsv: line 2: expected a feature, a tab and a weight"),
+    ("lol\t2.0\n", "m.tsv: no (bias) line"),
+])
+def test_a_broken_file_names_the_file_and_the_line(tmp_path, content, message):
+    (tmp_path / "m.tsv").write_text(content, encoding="utf-8")
+    with pytest.raises(RelevanceModelError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        relevance.load("m.tsv", tmp_path)
+
+
+def test_a_missing_file_is_refused(tmp_path):
+    with pytest.raises(RelevanceModelError, match="missing.tsv"):
+        relevance.load("missing.tsv", tmp_path)
