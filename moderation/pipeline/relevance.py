@@ -1,5 +1,6 @@
-"""The off-topic rule's learned relevance model: a logistic regression over named features (words, word pairs, and
-numeric features in parentheses), read from a small tab-separated file under policies/models/ with no dependency."""
+"""The off-topic rule's learned relevance model: a logistic regression over named features (words, word pairs joined
+by `+`, and numeric features in parentheses), read from a small tab-separated file under policies/models/ with no
+dependency."""
 from __future__ import annotations
 
 import math
@@ -18,22 +19,25 @@ class RelevanceModelError(ValueError):
 
 @dataclass(frozen=True, slots=True, eq=False)
 class RelevanceModel:
-    """A bias and a weight per feature name (a plain dict, read only: its lookups are the model's whole cost); a
-    feature missing from the file weighs nothing."""
+    """A bias, a weight per feature name and per word pair (plain dicts, read only: their lookups are the model's
+    whole cost); a feature missing from the file weighs nothing."""
 
     bias: float
     weights: dict[str, float]
+    pairs: dict[tuple[str, str], float]
 
-    def logit(self, terms: Iterable[str], term_value: float, numeric: Mapping[str, float]) -> float:
-        """The log-odds that a comment is off point, from its terms (words and pairs, all of `term_value`) and its
-        numeric features; the terms' weights are summed in C, then scaled once."""
+    def logit(self, words: Iterable[str], pairs: Iterable[tuple[str, str]], term_value: float,
+              numeric: Mapping[str, float]) -> float:
+        """The log-odds that a comment is off point, from its words and word pairs (all of `term_value`) and its
+        numeric features; the words' and pairs' weights are summed in C, then scaled once."""
         get = self.weights.get
-        total = sum(map(get, terms, repeat(0.0))) * term_value
+        total = (sum(map(get, words, repeat(0.0))) + sum(map(self.pairs.get, pairs, repeat(0.0)))) * term_value
         return self.bias + total + sum(get(name, 0.0) * value for name, value in numeric.items())
 
-    def probability(self, terms: Iterable[str], term_value: float, numeric: Mapping[str, float]) -> float:
+    def probability(self, words: Iterable[str], pairs: Iterable[tuple[str, str]], term_value: float,
+                    numeric: Mapping[str, float]) -> float:
         """The probability that a comment is off point (see `logit`)."""
-        return 1.0 / (1.0 + math.exp(-self.logit(terms, term_value, numeric)))
+        return 1.0 / (1.0 + math.exp(-self.logit(words, pairs, term_value, numeric)))
 
 
 def load(filename: str, directory: Path = MODELS_DIR) -> RelevanceModel:
@@ -62,4 +66,7 @@ def _parsed(content: str, where: str) -> RelevanceModel:
     if "(bias)" not in weights:
         raise RelevanceModelError(f"{where}: no (bias) line")
     bias = weights.pop("(bias)")
-    return RelevanceModel(bias, weights)
+    # A pair is written "word+word"; a numeric feature "(name)".
+    pairs = {tuple(name.split("+", 1)): weight for name, weight in weights.items()
+             if "+" in name and not name.startswith("(")}
+    return RelevanceModel(bias, weights, pairs)

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from moderation.evaluation import metrics
-from moderation.pipeline.filters.off_topic import content_weights, overlap, relevance_features, word_weights
+from moderation.pipeline.filters.off_topic import content_weights, relevance_features, word_weights
 from moderation.pipeline.normalise import normalise
 from moderation.policy import DEFAULT_POLICY_FILE, parse_lexicon
 from moderation.training import datasets
@@ -41,7 +41,7 @@ def train(data_dir: Path, out_dir: Path, echo=print) -> str:
     content, news = _content_weights()
     examples = [example for name in SOURCES for example in datasets.read(data_dir, name)
                 if "off_topic" in example.labels or example.labels.get("toxic") is False]
-    rows = [_features(example, content, news) for example in examples]
+    rows = [relevance_features(normalise(example.text), example.context, content, news) for example in examples]
     labels = np.array([example.labels.get("off_topic", False) for example in examples])
     train_rows = [i for i, example in enumerate(examples) if not example.dev]
     frequent = Counter(name for i in train_rows for name in rows[i])
@@ -68,12 +68,6 @@ def train(data_dir: Path, out_dir: Path, echo=print) -> str:
     card = _card(examples, labels, dev_rows, logits, len(weights))
     (out_dir / f"{ARTIFACT[:-4]}.md").write_text(card, encoding="utf-8")
     return card
-
-
-def _features(example: datasets.Example, content: dict[str, float], news: frozenset[str]) -> dict[str, float]:
-    """The features the off_topic rule computes for a comment in its context."""
-    text = normalise(example.text)
-    return relevance_features(text, overlap(text.tokens, example.context, content, news), news)
 
 
 def _content_weights() -> tuple[dict[str, float], frozenset[str]]:

@@ -10,14 +10,16 @@ from moderation.pipeline.relevance import RelevanceModelError
 def test_the_policy_model_loads_and_scores_words_and_numeric_features():
     model = relevance.load("off-topic-relevance.tsv")
     assert model.weights
-    probability = model.probability({"hello"}, 1.0, {"(question)": 1.0})
+    probability = model.probability({"hello"}, {("hello", "there")}, 1.0, {"(question)": 1.0})
     assert 0.0 < probability < 1.0
 
 
 def test_terms_are_scaled_once_and_missing_features_weigh_nothing(tmp_path):
-    (tmp_path / "m.tsv").write_text("# a comment line\n(bias)\t-1.0\nlol\t2.0\n(question)\t0.5\n", encoding="utf-8")
+    (tmp_path / "m.tsv").write_text("# a comment line\n(bias)\t-1.0\nlol\t2.0\nlol+ok\t1.0\n(question)\t0.5\n",
+                                    encoding="utf-8")
     model = relevance.load("m.tsv", tmp_path)
-    assert model.logit({"lol", "unknown"}, 0.5, {"(question)": 1.0, "(other)": 3.0}) == pytest.approx(-1.0 + 1.0 + 0.5)
+    logit = model.logit({"lol", "unknown"}, {("lol", "ok"), ("ok", "lol")}, 0.5, {"(question)": 1.0, "(other)": 3.0})
+    assert logit == pytest.approx(-1.0 + (2.0 + 1.0) * 0.5 + 0.5)
 
 
 @pytest.mark.parametrize("content, message", [

@@ -49,6 +49,10 @@ _FULL_CONTEXT_TERMS = 60
 _SHARED_BANDS = ((0.0, "(shared:none)"), (0.15, "(shared:little)"), (0.4, "(shared:some)"), (1.0, "(shared:much)"))
 # Words of public debate ("congress", "embargo") that say a comment talks politics: this many is plenty.
 _NEWS_WORDS = 3
+_EVIDENCE_WORDS = 5
+# The model reads this many words of a comment, so that a long one costs no more than one of a few paragraphs: its
+# opening says whether it is chatter.
+_READ_WORDS = 200
 _LOWER_PAIRS = re.compile(r"[a-z]{2}")
 # What every phone number holds, written so that it starts with a character class, which re scans for far faster.
 _PHONE_DIGITS = re.compile(r"\d\d\d\)?[ .-]\d\d\d[ .-]\d\d\d\d")
@@ -67,8 +71,6 @@ _BROKEN_SCHEME = re.compile(r"\bhxxps?:|://[\w-]*://")
 _DOT_SPELT = r"(?:\s+\.\s+|\s*[\[({]\s*(?:dot|\.)\s*[\])}]\s*|\s+dot\s+)"
 # A dot followed by a space ends a sentence ("in Miami. Com..."): only a path after the ending makes that a link.
 _DOT_THEN_SPACE = r"\.\s+"
-# What every dot spelt out or spaced holds, found in a few microseconds where a site name could start at every word.
-_SPELT_DOT = re.compile(r"\s(?:\.|dot\s)|[\[({]\s*(?:dot|\.)|\.\s+\w+/")
 # Shorter names need a path after them to count ("bit . ly/3xyz", not "the dot com bubble").
 _LONG_NAME = 4
 _SUFFIXES = ("ations", "ation", "ings", "ing", "ers", "ed", "es", "er", "ly", "s")
@@ -102,6 +104,7 @@ class _Vocabulary:
     irregular: frozenset
     allowed_domains: tuple
     spelt_link: re.Pattern
+    endings: frozenset
     chain_requests: dict
     chain_threats: dict
     model: relevance.RelevanceModel | None
@@ -112,17 +115,8 @@ def check(text: NormalisedText, context: ModerationContext, rule: Rule) -> Filte
     """Score a comment by its spam signals and, with something to judge against, its relevance to it."""
     vocabulary = _vocabulary(rule)
     findings = _spam(text, context, vocabulary)
-    shared = probability = None
     if vocabulary.model is not None:
-        shared = overlap(text.tokens, context, vocabulary.content, vocabulary.news)
-        terms, numeric = relevance_inputs(text, shared, vocabulary.news)
-        probability = vocabulary.model.probability(terms, _term_value(terms), numeric)
-    if findings and probability is not None and _reads_as_discussion(text, probability, rule):
-        # Readers cite links and prices, say "subscribe" and shout when they discuss: such weak signals count only
-        # in a comment that does not read as discussion.
-        findings = [finding for finding in findings if finding[0] not in vocabulary.weak_signals]
-    if probability is not None:
-        findings += _low_relevance(text, shared, probability, vocabulary.model, rule)
+        findings = _relevance(text, context, vocabulary, findings, rule)
     if not findings:
         return FilterResult()
     score = _combine(float(rule.params[f"{kind}_score"]) for kind in {kind for kind, _ in findings})
@@ -160,6 +154,7 @@ def _vocabulary(rule: Rule) -> _Vocabulary:
         irregular=frozenset(word for word in weights if not _WORD.fullmatch(word)),
         allowed_domains=tuple(rule.params.get("allowed_domains", ())),
         spelt_link=_spelt_link(tuple(rule.params.get("obfuscated_endings", ()))),
+        endings=frozenset(rule.params.get("obfuscated_endings", ())),
         chain_requests=_phrase_index(rule.lexicons.get("chain_requests", ())),
         chain_threats=_phrase_index(rule.lexicons.get("chain_threats", ())),
         model=relevance.load(rule.params["relevance_model"]) if "relevance_model" in rule.params else None,
@@ -201,7 +196,8 @@ def _phrase_index(entries: tuple[str, ...]) -> dict[str, tuple[tuple[tuple[str, 
 def _spam(text: NormalisedText, context: ModerationContext, vocabulary: _Vocabulary) -> list[tuple[str, Span]]:
     """Find every spam signal, each with the original characters that show it."""
     plain = text.plain or text
-    findings = _links(plain, vocabulary.allowed_domains) + _obfuscated_links(plain, vocabulary.spelt_link)
+    findings = _links(plain, vocabulary.allowed_domains) + _obfuscated_links(
+        plain, text.vocabulary, vocabulary.spelt_link, vocabulary.endings)
     if _PHONE_DIGITS.search(plain.text):
         findings += [("phone", plain.span(*match.span())) for match in _PHONE.finditer(plain.text)]
     if any(sign in plain.text for sign in _CURRENCY):
@@ -232,12 +228,14 @@ def _links(plain: NormalisedText, allowed_domains: tuple[str, ...]) -> list[tupl
     return [(kind, plain.span(*match.span())) for match in links]
 
 
-def _obfuscated_links(plain: NormalisedText, spelt_link: re.Pattern) -> list[tuple[str, Span]]:
-    """Find links disguised from link finders: nobody citing a source hides its address."""
+def _obfuscated_links(plain: NormalisedText, vocabulary: frozenset, spelt_link: re.Pattern,
+                      endings: frozenset) -> list[tuple[str, Span]]:
+    """Find links disguised from link finders: nobody citing a source hides its address. A spelt-out dot needs an
+    ending among the comment's words (`vocabulary`), a set lookup: the pattern would try a name at every word."""
     found = []
     if "://" in plain.text or "hxxp" in plain.text:
         found += [match.span() for match in _BROKEN_SCHEME.finditer(plain.text)]
-    if _SPELT_DOT.search(plain.text):
+    if not vocabulary.isdisjoint(endings):
         found += [match.span() for match in spelt_link.finditer(plain.text)
                   if len(match.group(1)) >= _LONG_NAME or match.group(2) or match.group(3)]
     return [("obfuscated_link", plain.span(start, end)) for start, end in found]
@@ -335,17 +333,40 @@ def _has_context(context: ModerationContext) -> bool:
     return bool(context.article_title or context.article_text or context.parent_text)
 
 
-def _reads_as_discussion(text: NormalisedText, probability: float, rule: Rule) -> bool:
-    """Say whether a comment of some length reads to the relevance model as discussion rather than spam or chatter."""
-    return (probability < float(rule.params["discussion_probability"])
-            and len(text.tokens) >= int(rule.params["discussion_words"]))
+def _relevance(text: NormalisedText, context: ModerationContext, vocabulary: _Vocabulary, findings: list,
+               rule: Rule) -> list[tuple[str, Span]]:
+    """The spam findings that stand, with a low-relevance finding when the comment reads as chatter or talk of
+    something else. The model is asked only when its answer can change something (most comments on the story share
+    its words and have no spam signal: they need the overlap alone)."""
+    params, tokens = rule.params, text.tokens
+    shared = overlap(tokens[:_READ_WORDS], text.vocabulary, context, vocabulary.content, vocabulary.news)
+    spared = _speaks_of_it(shared, params)
+    weak = any(kind in vocabulary.weak_signals for kind, _ in findings) and len(tokens) >= int(
+        params["discussion_words"])
+    probability = None
+    if weak or (not spared and len(tokens) >= int(params["min_words_for_relevance"])):
+        words, pairs, numeric = relevance_inputs(text, shared, vocabulary.news)
+        probability = vocabulary.model.probability(words, pairs, _term_value(words, pairs), numeric)
+    if weak and probability < float(params["discussion_probability"]):
+        # Readers cite links and prices, say "subscribe" and shout when they discuss: such weak signals count only
+        # in a comment that does not read as discussion.
+        findings = [finding for finding in findings if finding[0] not in vocabulary.weak_signals]
+    if spared:
+        return findings
+    return findings + _low_relevance(text, shared, probability, vocabulary.model, params)
 
 
-def _low_relevance(text: NormalisedText, shared: Overlap | None, probability: float, model, rule: Rule) -> list:
-    """Hold a comment that the model reads as chatter or talk of something else, unless it is a short reaction
-    ("Agreed.", "Great article", an answer too) or speaks of what it answers; hold one that shares (almost) none of
-    its rare words with a whole article or the comment it answers. The evidence is its heaviest words."""
-    params = rule.params
+def _speaks_of_it(shared: Overlap | None, params) -> bool:
+    """Say whether a comment shares enough of its words with a whole article or the comment it answers."""
+    return shared is not None and shared.certainty == 1.0 and (
+        shared.share >= float(params["min_relevance"]) or shared.topic_share >= float(params["min_topic_relevance"]))
+
+
+def _low_relevance(text: NormalisedText, shared: Overlap | None, probability: float | None, model,
+                   params) -> list[tuple[str, Span]]:
+    """Hold a comment (not a short reaction: "Agreed.", "Great article" answer too) that the model reads as chatter
+    or talk of something else, or one that shares (almost) none of its rare words with a whole article or the
+    comment it answers. The evidence is its heaviest words."""
     words = len(text.tokens)
     if shared is None:
         # With nothing to answer, only what reads as spam or chatter anywhere.
@@ -354,16 +375,15 @@ def _low_relevance(text: NormalisedText, shared: Overlap | None, probability: fl
         # A long comment reads as discussion more often than the forum answers the model learnt from: it needs more.
         needed = params["relevance_probability_long" if words >= int(params["long_comment_words"])
                         else "relevance_probability"]
-    full = shared is not None and shared.certainty == 1.0
-    speaks_of_it = full and (shared.share >= float(params["min_relevance"])
-                             or shared.topic_share >= float(params["min_topic_relevance"]))
-    held = probability >= float(needed) and words >= int(params["min_words_for_relevance"]) and not speaks_of_it
-    silent = full and shared.words >= int(params["min_words_for_silence"]) and not speaks_of_it
+    held = probability is not None and probability >= float(needed)
+    silent = shared is not None and shared.certainty == 1.0 and shared.words >= int(params["min_words_for_silence"])
     if not (held or silent):
         return []
     evidence = float(params["relevance_evidence_weight"])
     get = model.weights.get
-    spans = [text.span(start, end) for word, start, end in text.words if get(word, 0.0) >= evidence]
+    heaviest = sorted((word for word in text.vocabulary if get(word, 0.0) >= evidence), key=get, reverse=True)
+    # Where each of the heaviest words first stands: a long comment would otherwise list dozens.
+    spans = [text.span(*text.words[text.tokens.index(word)][1:]) for word in heaviest[:_EVIDENCE_WORDS]]
     return [("low_relevance", span) for span in spans or [Span(0, len(text.original), text.original)]]
 
 
@@ -378,56 +398,61 @@ class Overlap:
     topic_share: float
 
 
-def overlap(tokens: tuple[str, ...], context: ModerationContext, content: dict, news: frozenset) -> Overlap | None:
+def overlap(tokens: tuple[str, ...], vocabulary: frozenset, context: ModerationContext, content: dict,
+            news: frozenset) -> Overlap | None:
     """The overlap with the article's title and text or the parent comment, whichever is larger, of the rare words
     (weighted) and of the topic words (rare or of public debate, "talks", "families", counted once each); None with
-    neither."""
+    neither. `vocabulary` is the comment's distinct words."""
     if not _has_context(context):
         return None
     sources = [_terms(context.article_title, context.article_text)]
     if context.parent_text:
         sources.append(_terms(context.parent_text))
-    certainty = min(1.0, max(map(len, sources)) / _FULL_CONTEXT_TERMS)
-    topic = {word for word in tokens if word in content or word in news}
-    topic_share = max(sum(_matches(word, terms) for word in topic) for terms in sources) / len(topic) if topic else 0.0
+    certainty = min(1.0, max(len(source.stems) for source in sources) / _FULL_CONTEXT_TERMS)
+    topic = (vocabulary & content.keys()) | (vocabulary & news)
+    matched = [source.matched(topic) for source in sources]
+    topic_share = max(map(len, matched)) / len(topic) if topic else 0.0
     words = _content_words(tokens, content)
     if not words:
         return Overlap(0.0, 0, certainty, topic_share)
-    weights = list(map(content.__getitem__, words))
-    best = max(sum(weight for word, weight in zip(words, weights) if _matches(word, terms)) for terms in sources)
-    return Overlap(best / sum(weights), len(words), certainty, topic_share)
+    best = max(sum(map(content.__getitem__, filter(found.__contains__, words))) for found in matched)
+    return Overlap(best / sum(map(content.__getitem__, words)), len(words), certainty, topic_share)
 
 
-def relevance_features(text: NormalisedText, shared: Overlap | None, news: frozenset) -> dict[str, float]:
-    """The relevance model's features by name, as training sees them (serving sums the same, see `relevance_inputs`)."""
-    terms, numeric = relevance_inputs(text, shared, news)
-    found = dict.fromkeys(terms, _term_value(terms))
+def relevance_features(text: NormalisedText, context: ModerationContext, content: dict,
+                       news: frozenset) -> dict[str, float]:
+    """The relevance model's features by name, as training sees them (serving sums the same, see `_relevance`); a
+    word pair is named by its words joined with `+`."""
+    shared = overlap(text.tokens[:_READ_WORDS], text.vocabulary, context, content, news)
+    words, pairs, numeric = relevance_inputs(text, shared, news)
+    found = dict.fromkeys(words, _term_value(words, pairs))
+    found.update(dict.fromkeys(map("+".join, pairs), _term_value(words, pairs)))
     found.update(numeric)
     return found
 
 
-def relevance_inputs(text: NormalisedText, shared: Overlap | None, news: frozenset) -> tuple[set, dict[str, float]]:
-    """The comment's distinct words and word pairs (all of one value, `_term_value`) and its numeric features: its
-    length, punctuation and words of public debate, and its overlap with what it answers in bands, weaker with a
-    context of a few words (a title alone); a comment with no content words or no context has no band."""
-    tokens = text.tokens
-    terms = set(tokens)
-    terms.update(map("+".join, zip(tokens, tokens[1:])))
+def relevance_inputs(text: NormalisedText, shared: Overlap | None, news: frozenset) -> tuple[set, set, dict]:
+    """The distinct words and word pairs of a comment's first `_READ_WORDS` words (all of one value, `_term_value`)
+    and its numeric features: its length, punctuation and words of public debate, and its overlap with what it
+    answers in bands, weaker with a context of a few words (a title alone); with no content words or no context, no
+    band."""
+    tokens = text.tokens[:_READ_WORDS]
     numeric = {
         "(words)": min(len(tokens), _LONG_COMMENT_WORDS) / _LONG_COMMENT_WORDS,
         "(question)": float("?" in text.text),
         "(exclamation)": float("!" in text.text),
-        "(news)": min(sum(map(news.__contains__, tokens)), _NEWS_WORDS) / _NEWS_WORDS,
+        "(news)": min(len(text.vocabulary & news), _NEWS_WORDS) / _NEWS_WORDS,
     }
     if shared is not None and shared.words:
         # In bands, so that the model can learn that little overlap says more than none or much.
         numeric[next(name for limit, name in _SHARED_BANDS if shared.share <= limit)] = shared.certainty
-    return terms, numeric
+    # Pairs as tuples, not joined strings: the model looks them up as they are, which costs no string per pair.
+    return set(tokens), set(zip(tokens, tokens[1:])), numeric
 
 
-def _term_value(terms: set) -> float:
+def _term_value(words: set, pairs: set) -> float:
     """Scaled so that a long comment does not add up many small weights into a certainty."""
-    return 1.0 / math.sqrt(len(terms) or 1)
+    return 1.0 / math.sqrt(len(words) + len(pairs) or 1)
 
 
 def _content_words(tokens: tuple[str, ...], content: dict) -> list[str]:
@@ -435,8 +460,24 @@ def _content_words(tokens: tuple[str, ...], content: dict) -> list[str]:
     return list(filter(content.__contains__, tokens))
 
 
+class _Source:
+    """The stems of a text (and their four-letter prefixes), with the comment words already found to share one or
+    not: the same words recur in comment after comment, so most are looked up in a set rather than stemmed."""
+
+    __slots__ = ("stems", "hits", "misses")
+
+    def __init__(self, stems: frozenset):
+        self.stems, self.hits, self.misses = stems, set(), set()
+
+    def matched(self, words: frozenset) -> frozenset:
+        """The words (topic words of a known vocabulary, so the memory is bounded) that share a stem with the text."""
+        for word in words - self.hits - self.misses:
+            (self.hits if _matches(word, self.stems) else self.misses).add(word)
+        return words & self.hits
+
+
 @lru_cache(maxsize=256)
-def _terms(*sources: str) -> frozenset:
+def _terms(*sources: str) -> _Source:
     """The stems of an article's (title and text) or a parent comment's words, computed once per text: the texts
     are the key as they are, since joining them anew for every comment would cost a copy and a hash of the article."""
     stems = set()
@@ -444,7 +485,7 @@ def _terms(*sources: str) -> frozenset:
         stem = _stem(word)
         stems.add(stem)
         stems.add(stem[:4])
-    return frozenset(stems)
+    return _Source(frozenset(stems))
 
 
 @lru_cache(maxsize=65536)
