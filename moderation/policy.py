@@ -115,7 +115,7 @@ def _rule(path: Path, rule_id: str, body: Any, digest) -> Rule:
         title=_field(path, body, "title", str, rule_id),
         sentence=_field(path, body, "sentence", str, rule_id).strip(),
         filter=filter_name,
-        params=_params(path, body, rule_id),
+        params=_with_model_files(path, _params(path, body, rule_id), rule_id, digest),
         lexicons=_lexicons(path, body, rule_id, digest),
         review_threshold=review,
         reject_threshold=reject,
@@ -132,6 +132,23 @@ def _params(path: Path, body: dict, rule_id: str) -> Mapping[str, Any]:
             if not isinstance(word, str) or not word.strip():
                 raise PolicyError(path, f"entry {entry!r} must be a word, not {word!r}", rule_id, f"params.{key}")
     return MappingProxyType(dict(params))
+
+
+def _with_model_files(path: Path, params: Mapping[str, Any], rule_id: str, digest) -> Mapping[str, Any]:
+    """Feed the files that a rule's `*_model` params name (under models/ beside the policy, read by its filter) into
+    the version hash, so that a retrained model makes a new policy version; a file that cannot be read is refused."""
+    for key, filename in params.items():
+        if not key.endswith("_model"):
+            continue
+        if not isinstance(filename, str):
+            raise PolicyError(path, "must be a file name", rule_id, f"params.{key}")
+        file = path.parent / "models" / filename
+        try:
+            raw = file.read_bytes()
+        except OSError as error:
+            raise PolicyError(path, f"cannot read {file} ({error.strerror})", rule_id, f"params.{key}") from error
+        digest.update(b"models/" + filename.encode() + b"\0" + raw)
+    return params
 
 
 def _lexicons(path: Path, body: dict, rule_id: str, digest) -> Mapping[str, tuple[str, ...]]:

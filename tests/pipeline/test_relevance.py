@@ -1,10 +1,14 @@
-"""The relevance model file: read without dependencies, refused with the file and line named when broken."""
+"""The relevance model file: read without dependencies, refused with the file and line named when broken, part of
+the policy version."""
 from __future__ import annotations
+
+import shutil
 
 import pytest
 
 from moderation.pipeline import relevance
 from moderation.pipeline.relevance import RelevanceModelError
+from moderation.policy import DEFAULT_POLICY_FILE, PolicyError, load_policy
 
 
 def test_the_policy_model_loads_and_scores_words_and_numeric_features():
@@ -36,3 +40,23 @@ def test_a_broken_file_names_the_file_and_the_line(tmp_path, content, message):
 def test_a_missing_file_is_refused(tmp_path):
     with pytest.raises(RelevanceModelError, match="missing.tsv"):
         relevance.load("missing.tsv", tmp_path)
+
+
+@pytest.fixture
+def policy_copy(tmp_path):
+    """A copy of the policy folder, to change its relevance model."""
+    shutil.copytree(DEFAULT_POLICY_FILE.parent, tmp_path / "policies")
+    return tmp_path / "policies" / DEFAULT_POLICY_FILE.name
+
+
+def test_a_retrained_relevance_model_is_a_new_policy_version(policy_copy):
+    before = load_policy(policy_copy).version
+    model = policy_copy.parent / "models" / load_policy(policy_copy).rule("off_topic").params["relevance_model"]
+    model.write_text(model.read_text(encoding="utf-8") + "lol\t0.5\n", encoding="utf-8")
+    assert load_policy(policy_copy).version != before
+
+
+def test_a_missing_relevance_model_names_the_rule_and_the_param(policy_copy):
+    (policy_copy.parent / "models" / load_policy(policy_copy).rule("off_topic").params["relevance_model"]).unlink()
+    with pytest.raises(PolicyError, match=r"rule 'off_topic': field 'params.relevance_model': cannot read"):
+        load_policy(policy_copy)
