@@ -178,6 +178,8 @@ def test_a_request_or_a_promise_alone_is_no_chain_letter(text):
     "Merry Christmas and happy new year to everyone on here, have a great holiday!",
     "Hi all, I am new in town and looking for a roommate near Brickell, message me please.",
     "Who is watching the Heat tonight? Going to be a great game for sure!",
+    # "fourth" shares only its first letters with the article's "four": no reason to spare it.
+    "Who caught the Heat game? That fourth quarter comeback was unreal, best night of the season!",
 ])
 def test_chatter_about_something_else_is_held_for_review(text):
     assert RULE.review_threshold <= score(text, ARTICLE) < RULE.reject_threshold

@@ -498,9 +498,10 @@ def _stem(word: str) -> str:
 
 
 def _matches(word: str, terms: frozenset) -> bool:
-    """Say whether a comment word shares its stem with a word of the source (cuban ~ cuba, issuing ~ issued)."""
+    """Say whether a comment word shares its stem with a word of the source (cuban ~ cuba, issuing ~ issued); a
+    longer word must share more than its first four letters (fourth is not four)."""
     stem = _stem(word)
-    return stem in terms or (len(word) <= 6 and stem[:4] in terms)
+    return stem in terms or (len(word) <= 5 and stem[:4] in terms)
 
 
 def _combine(scores) -> float:
