@@ -109,6 +109,7 @@ class _Vocabulary:
     chain_threats: dict
     model: relevance.RelevanceModel | None
     weak_signals: frozenset
+    evidence_words: frozenset
 
 
 def check(text: NormalisedText, context: ModerationContext, rule: Rule) -> FilterResult:
@@ -145,6 +146,8 @@ def _vocabulary(rule: Rule) -> _Vocabulary:
     """Build, once per rule, the phrase index and the word weights (rarer words weigh more)."""
     weights = word_weights(rule.lexicons.get("background", ()), float(rule.params.get("stopword_zipf", 5.0)))
     neutral = frozenset(rule.lexicons.get("news_vocabulary", ()))
+    model = relevance.load(rule.params["relevance_model"]) if "relevance_model" in rule.params else None
+    evidence = float(rule.params.get("relevance_evidence_weight", 0.0))
     return _Vocabulary(
         phrases=_phrase_index(rule.lexicons.get("spam_phrases", ())),
         spam_words=_phrase_index(rule.lexicons.get("spam_words", ())),
@@ -157,8 +160,11 @@ def _vocabulary(rule: Rule) -> _Vocabulary:
         endings=frozenset(rule.params.get("obfuscated_endings", ())),
         chain_requests=_phrase_index(rule.lexicons.get("chain_requests", ())),
         chain_threats=_phrase_index(rule.lexicons.get("chain_threats", ())),
-        model=relevance.load(rule.params["relevance_model"]) if "relevance_model" in rule.params else None,
+        model=model,
         weak_signals=frozenset(rule.params.get("weak_signals", ())),
+        # The words heavy enough to be shown as evidence, so that finding a comment's is a set intersection.
+        evidence_words=frozenset(word for word, weight in model.weights.items() if weight >= evidence) if model
+        else frozenset(),
     )
 
 
@@ -353,7 +359,7 @@ def _relevance(text: NormalisedText, context: ModerationContext, vocabulary: _Vo
         findings = [finding for finding in findings if finding[0] not in vocabulary.weak_signals]
     if spared:
         return findings
-    return findings + _low_relevance(text, shared, probability, vocabulary.model, params)
+    return findings + _low_relevance(text, shared, probability, vocabulary, params)
 
 
 def _speaks_of_it(shared: Overlap | None, params) -> bool:
@@ -362,7 +368,7 @@ def _speaks_of_it(shared: Overlap | None, params) -> bool:
         shared.share >= float(params["min_relevance"]) or shared.topic_share >= float(params["min_topic_relevance"]))
 
 
-def _low_relevance(text: NormalisedText, shared: Overlap | None, probability: float | None, model,
+def _low_relevance(text: NormalisedText, shared: Overlap | None, probability: float | None, vocabulary: _Vocabulary,
                    params) -> list[tuple[str, Span]]:
     """Hold a comment (not a short reaction: "Agreed.", "Great article" answer too) that the model reads as chatter
     or talk of something else, or one that shares (almost) none of its rare words with a whole article or the
@@ -379,9 +385,9 @@ def _low_relevance(text: NormalisedText, shared: Overlap | None, probability: fl
     silent = shared is not None and shared.certainty == 1.0 and shared.words >= int(params["min_words_for_silence"])
     if not (held or silent):
         return []
-    evidence = float(params["relevance_evidence_weight"])
-    get = model.weights.get
-    heaviest = sorted((word for word in text.vocabulary if get(word, 0.0) >= evidence), key=get, reverse=True)
+    weights = vocabulary.model.weights
+    # Ties broken by the word, so that the evidence is the same in every process (sets iterate in hash order).
+    heaviest = sorted(text.vocabulary & vocabulary.evidence_words, key=lambda word: (-weights[word], word))
     # Where each of the heaviest words first stands: a long comment would otherwise list dozens.
     spans = [text.span(*text.words[text.tokens.index(word)][1:]) for word in heaviest[:_EVIDENCE_WORDS]]
     return [("low_relevance", span) for span in spans or [Span(0, len(text.original), text.original)]]
