@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import tomllib
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping
 
-from moderation.pipeline.learned import WeightsError, WordWeights, parse_weights
+from moderation.pipeline.learned import LinearModel, ModelError, ModelUse
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_POLICY_FILE = REPO_ROOT / "policies" / "miami-herald.toml"
@@ -39,7 +41,7 @@ class Rule:
     lexicons: Mapping[str, tuple[str, ...]]
     review_threshold: float
     reject_threshold: float
-    models: Mapping[str, WordWeights]
+    model: ModelUse | None
 
     def action(self, score: float) -> str:
         """What this rule does with a filter score: none, review or reject."""
@@ -119,7 +121,7 @@ def _rule(path: Path, rule_id: str, body: Any, digest) -> Rule:
         lexicons=_lexicons(path, body, rule_id, digest),
         review_threshold=review,
         reject_threshold=reject,
-        models=_models(path, body, rule_id, digest),
+        model=_model_use(path, body, rule_id, digest),
     )
 
 
@@ -168,25 +170,51 @@ def _lexicons(path: Path, body: dict, rule_id: str, digest) -> Mapping[str, tupl
     return MappingProxyType(loaded)
 
 
-def _models(path: Path, body: dict, rule_id: str, digest) -> Mapping[str, WordWeights]:
-    """Read the rule's learned word weights (name -> file under models/ beside the policy), feeding the version hash."""
-    files = _table(path, body, "models", rule_id, required=False)
-    loaded = {}
-    for name, filename in files.items():
-        field = f"models.{name}"
-        if not isinstance(filename, str):
-            raise PolicyError(path, "must be a file name", rule_id, field)
-        file = path.parent / "models" / filename
-        try:
-            raw = file.read_bytes()
-        except OSError as error:
-            raise PolicyError(path, f"cannot read {file} ({error.strerror})", rule_id, field) from error
-        digest.update(b"models/" + filename.encode() + b"\0" + raw)
-        try:
-            loaded[name] = parse_weights(raw.decode("utf-8"))
-        except (WeightsError, UnicodeDecodeError) as error:
-            raise PolicyError(path, f"{file}: {error}", rule_id, field) from error
-    return MappingProxyType(loaded)
+def _model_use(path: Path, body: dict, rule_id: str, digest) -> ModelUse | None:
+    """Read the rule's `model` table (its artifact under models/ beside the policy, the heads that hold and those that
+    confirm with their probabilities, score, explanation), feeding the artifact into the version hash."""
+    table = _table(path, body, "model", rule_id, required=False)
+    if not table:
+        return None
+    filename = _field(path, table, "file", str, rule_id, "model.file")
+    file = path.parent / "models" / filename
+    try:
+        raw = file.read_bytes()
+    except OSError as error:
+        raise PolicyError(path, f"cannot read {file} ({error.strerror})", rule_id, "model.file") from error
+    digest.update(b"models/" + filename.encode() + b"\0" + raw)
+    try:
+        model = _load_model(hashlib.sha256(raw).hexdigest(), raw)
+    except ModelError as error:
+        raise PolicyError(path, f"{file}: {error}", rule_id, "model.file") from error
+    heads = {name: _heads(path, table, name, model, rule_id) for name in ("holds", "confirms")}
+    return ModelUse(model, heads["holds"], heads["confirms"],
+                    _probability(path, table.get("score"), rule_id, "model.score"),
+                    _field(path, table, "explanation", str, rule_id, "model.explanation"))
+
+
+def _heads(path: Path, table: dict, name: str, model: LinearModel, rule_id: str) -> Mapping[str, float]:
+    """A table of the model's heads, each with a probability in 0..1."""
+    heads = _table(path, table, name, rule_id, field=f"model.{name}")
+    for head, probability in heads.items():
+        if head not in model.heads:
+            raise PolicyError(path, f"no head {head!r} in the model (it has {', '.join(model.heads)})", rule_id,
+                              f"model.{name}.{head}")
+        _probability(path, probability, rule_id, f"model.{name}.{head}")
+    return MappingProxyType(dict(heads))
+
+
+@lru_cache(maxsize=4)
+def _load_model(sha256: str, raw: bytes) -> LinearModel:
+    """One model per artifact content, shared by every rule (and policy) that reads it."""
+    return LinearModel.load(io.BytesIO(raw))
+
+
+def _probability(path: Path, value, rule_id: str, field: str) -> float:
+    """A number in 0..1."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+        raise PolicyError(path, f"must be a number from 0 to 1, not {value!r}", rule_id, field)
+    return float(value)
 
 
 def parse_lexicon(content: str) -> tuple[str, ...]:
@@ -206,19 +234,19 @@ def _check_rules(path: Path, rules: tuple[Rule, ...]) -> None:
             raise PolicyError(path, f"more than one rule for {category}", None, "rules")
 
 
-def _table(path: Path, data: dict, key: str, rule_id: str | None, required: bool = True) -> dict:
+def _table(path: Path, data: dict, key: str, rule_id: str | None, required: bool = True, field: str | None = None) -> dict:
     value = data.get(key, None if required else {})
     if not isinstance(value, dict):
-        raise PolicyError(path, "missing" if value is None else "must be a table", rule_id, key)
+        raise PolicyError(path, "missing" if value is None else "must be a table", rule_id, field or key)
     return value
 
 
-def _field(path: Path, data: dict, key: str, kind: type, rule_id: str | None):
+def _field(path: Path, data: dict, key: str, kind: type, rule_id: str | None, field: str | None = None):
     value = data.get(key)
     if value is None:
-        raise PolicyError(path, "missing", rule_id, key)
+        raise PolicyError(path, "missing", rule_id, field or key)
     if not isinstance(value, kind) or (kind is str and not value.strip()):
-        raise PolicyError(path, f"must be a non-empty {kind.__name__}", rule_id, key)
+        raise PolicyError(path, f"must be a non-empty {kind.__name__}", rule_id, field or key)
     return value
 
 

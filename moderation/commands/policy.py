@@ -96,15 +96,28 @@ def _context(slug: str | None, context_text: str | None) -> ModerationContext:
 
 
 @click.command("evaluate")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--category", type=click.Choice(CATEGORIES), required=True)
-@click.option("--text-column", required=True)
-@click.option("--label-column", required=True)
+@click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--category", type=click.Choice(CATEGORIES))
+@click.option("--text-column")
+@click.option("--label-column")
 @click.option("--unescape", is_flag=True, help="Decode literal \\n and \\xNN escapes in the text (Kaggle insults).")
 @click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path), help="Write the full report here.")
-def evaluate_command(file: Path, category: str, text_column: str, label_column: str, unescape: bool, json_out) -> None:
-    """Precision, recall, F1, false-positive rate and worst misses on a labelled CSV/TSV/JSONL, beside better-profanity.
-    A malformed row is reported and skipped; the exit status is 1 if there was one."""
+@click.option("--all", "data_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Instead of FILE: every public set under this folder (the eval/ layout), on its held-out rows.")
+@click.option("--anchors/--no-anchors", default=True,
+              help="With --all: measure better-profanity and alt-profanity-check too (minutes: ~50 ms a comment).")
+@click.option("--write", "write_to", type=click.Path(dir_okay=False, path_type=Path),
+              help="With --all: put the table between the evaluation markers of this file (the README).")
+def evaluate_command(file: Path | None, category: str | None, text_column: str | None, label_column: str | None,
+                     unescape: bool, json_out, data_dir: Path | None, anchors: bool, write_to: Path | None) -> None:
+    """Precision, recall, F1, false-positive rate and worst misses on a labelled CSV/TSV/JSONL, beside better-profanity;
+    or, with --all DIR, the README's table over every public set and the fairness suite's share held per identity
+    term. A malformed row is reported and skipped; the exit status is 1 if there was one."""
+    if data_dir is not None:
+        _evaluate_all(data_dir, anchors, write_to)
+        return
+    if file is None or not (category and text_column and label_column):
+        raise click.UsageError("give FILE with --category, --text-column and --label-column, or --all DIR")
     malformed: list[MalformedRow] = []
 
     def skip(row: MalformedRow) -> None:
@@ -133,6 +146,56 @@ def evaluate_command(file: Path, category: str, text_column: str, label_column: 
     if malformed:
         click.echo(f"{file.name}: {len(malformed)} malformed rows skipped", err=True)
         click.get_current_context().exit(1)
+
+
+def _evaluate_all(data_dir: Path, anchors: bool, write_to: Path | None) -> None:
+    """Print (and write) the table of every held-out measure, then the fairness suite's share held per term."""
+    from moderation.training import fairness, measure
+
+    policy = current_policy()
+    table = measure.markdown(measure.measure_all(data_dir, policy, anchors, echo=lambda line: click.echo(line, err=True)))
+    click.echo(table)
+    held = fairness.held_per_term(policy)
+    worst = sorted(held.items(), key=lambda pair: -pair[1])
+    click.echo(f"identity statements held: {sum(held.values()) / len(held):.1%} on average; most held: "
+               + ", ".join(f"{term} {share:.0%}" for term, share in worst[:5]))
+    if write_to is not None:
+        try:
+            measure.write_between_markers(write_to, table)
+        except ValueError as error:
+            raise click.ClickException(str(error)) from None
+        click.echo(f"table written into {write_to}", err=True)
+
+
+@policy_group.command("train")
+@click.option("--data", "data_dir", required=True, type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="The folder of public labelled sets (the eval/ layout: toxic_spans/, davidson/, ...).")
+@click.option("--sources", help="Comma-separated sets to train on (default: every trainable set present).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Where to write the artifacts and model cards (default: models/ beside the policy).")
+def train_command(data_dir: Path, sources: str | None, out_dir: Path | None) -> None:
+    """Train the learned rules on the public sets and write their artifacts and model cards (needs the `train`
+    extra; deterministic; a few minutes on two cores)."""
+    try:
+        from moderation.training import datasets, train
+    except ImportError as error:
+        raise click.ClickException(f"{error}: install the train extra (pip install -e '.[train]')") from None
+    chosen = tuple(name.strip() for name in sources.split(",")) if sources else None
+    unknown = [name for name in chosen or () if name not in datasets.SOURCES]
+    if unknown:
+        raise click.UsageError(f"unknown set(s) {', '.join(unknown)}; known: {', '.join(datasets.SOURCES)}")
+    policy = current_policy()
+    out_dir = out_dir or Path(policy.path).parent / "models"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    groups = policy.rule("hate_speech").lexicons
+    masked = train.identity_words((*groups.get("groups", ()), *groups.get("group_adjectives", ())))
+    try:
+        trained = train.train(data_dir, chosen, masked, echo=lambda line: click.echo(line, err=True))
+    except FileNotFoundError as error:
+        raise click.ClickException(str(error)) from None
+    trained.model.save(out_dir / train.ARTIFACT)
+    (out_dir / train.CARD).write_text(trained.card, encoding="utf-8")
+    click.echo(f"wrote {out_dir / train.ARTIFACT} and {out_dir / train.CARD}")
 
 
 @policy_group.command("check")

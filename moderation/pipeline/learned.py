@@ -1,86 +1,215 @@
-"""A linear model over words, kept as data: weights learned offline (policies/models/train_*.py) are summed over each
-sentence of a comment at run time, and the heaviest words of the sentences it finds offensive are the evidence.
+"""Learned rules: one linear model over character and word n-grams of the normalised text, with a head per kind of
+harm (toxic, hate, insult), kept as data under policies/models/ and trained by `flask --app moderation policy train`.
 
-The weights file (policies/models/*.tsv) holds one `word<TAB>weight` a line, `#` lines being comments, and one
-line `(bias)<TAB>weight`; words are written as `NormalisedText.tokens` gives them (folded, leetspeak undone).
+Features, shared by training and serving so that both see the same thing: for every word of `NormalisedText.tokens`,
+its character 3-, 4- and 5-grams padded with a space at each end and the word itself; for every two words in a row,
+the pair. Each feature's value is its count times its idf, and the whole vector is divided by the square root of the
+number of features, so that a comment's score is a sum over its words: a word's share is computed once and cached,
+and the evidence for a score is the words whose share moved it most, mapped back to the original characters.
+
+The artifact (`*.npz`, no pickles) holds `vocabulary` (UTF-8, one feature a line), `weights` (features × heads,
+idf folded in), `bias`, `heads`, `masked` (the identity words read as one feature, see IDENTITY) and Platt `calibration` (a, b per head: p = 1 / (1 + exp(-(a z + b)))) fitted on the
+development fold, so a probability threshold in the policy means what it says there.
 """
 from __future__ import annotations
 
 import math
 import re
-from bisect import bisect_left
+from bisect import bisect_right
 from dataclasses import dataclass, field
-from operator import itemgetter
-from types import MappingProxyType
-from typing import Mapping
+from functools import lru_cache
+from pathlib import Path
+from typing import BinaryIO, Callable, Mapping
+
+import numpy as np
 
 from moderation.pipeline.normalise import NormalisedText
-from moderation.pipeline.types import Span
+from moderation.pipeline.types import FilterResult, Span
 
-BIAS = "(bias)"
+GRAM_SIZES = (3, 4, 5)
 _SENTENCE_END = re.compile(r"[.!?;\n]+")
-_STARTS = itemgetter(1)
+WORD_MARK = "\x01"
+PAIR_MARK = "\x02"
+# What an identity word (the artifact's `masked` list: Muslim, gay, Cuban...) becomes: one feature for all of them,
+# so that the model learns what is said of a group ("<identity> are vermin") and never that naming one is toxic
+# (the identity-term masking of Dixon et al. 2018, "Measuring and mitigating unintended bias in text classification").
+IDENTITY = "\x03identity"
+# A word's share must reach this fraction of the largest share, and this many logits, to be shown as evidence.
+EVIDENCE_SHARE = 0.35
+EVIDENCE_LOGITS = 0.15
 
 
-class WeightsError(ValueError):
-    """A weights file that cannot be read as one; `line` is the 1-based line at fault (0 for the file as a whole)."""
+class ModelError(ValueError):
+    """An artifact that cannot be read as a model; the message names what is wrong."""
 
-    def __init__(self, line: int, message: str):
-        super().__init__(f"line {line}: {message}" if line else message)
-        self.line = line
+
+def word_features(word: str, masked: frozenset[str] = frozenset()) -> list[str]:
+    """The features of one word: its padded character n-grams and the word itself, or the identity feature alone."""
+    if word in masked:
+        return [IDENTITY]
+    padded = f" {word} "
+    grams = [padded[i:i + n] for n in GRAM_SIZES for i in range(len(padded) - n + 1)]
+    grams.append(WORD_MARK + word)
+    return grams
+
+
+def pair_features(tokens: tuple[str, ...], masked: frozenset[str] = frozenset()) -> list[str]:
+    """The features of every two words in a row (identity words as one placeholder)."""
+    if masked:
+        tokens = tuple(IDENTITY if token in masked else token for token in tokens)
+    return [f"{PAIR_MARK}{first} {second}" for first, second in zip(tokens, tokens[1:])]
+
+
+def features(tokens: tuple[str, ...], masked: frozenset[str] = frozenset()) -> list[str]:
+    """Every feature of a comment's words, with repeats (the training analyser; serving sums cached word shares)."""
+    found = [gram for token in tokens for gram in word_features(token, masked)]
+    found += pair_features(tokens, masked)
+    return found
 
 
 @dataclass(frozen=True, slots=True)
-class LearnedScore:
-    """The model's probability for the comment's most offensive sentence, and the words that weighed most in it."""
+class HeadScore:
+    """One head's calibrated probability and the words (spans of the original) that raised it most."""
 
     probability: float
     spans: tuple[Span, ...] = ()
-    aimed: bool = False
 
 
-@dataclass(frozen=True, slots=True, eq=False)
-class WordWeights:
-    """A bias and a weight per word: the probability of a sentence is the logistic of the bias plus its words' weights."""
+@dataclass(frozen=True, eq=False)
+class LinearModel:
+    """The heads' weights over a shared vocabulary; `score` is cached per comment so every filter shares one pass."""
 
-    bias: float
-    weights: Mapping[str, float] = field(repr=False)
+    heads: tuple[str, ...]
+    vocabulary: dict[str, int] = field(repr=False)
+    weights: np.ndarray = field(repr=False)
+    bias: np.ndarray = field(repr=False)
+    calibration: np.ndarray = field(repr=False)
+    masked: frozenset[str] = frozenset()
 
-    def heavy_words(self, weight: float) -> frozenset[str]:
-        """The words weighing at least `weight`: a comment with none of them offers no evidence at that weight."""
-        return frozenset(word for word, value in self.weights.items() if value >= weight)
+    def __post_init__(self):
+        # Per-model caches: a word's share of the logits and its feature count, and a pair's share.
+        object.__setattr__(self, "_word", lru_cache(maxsize=1 << 16)(self._word_share))
 
-    def score(self, text: NormalisedText, evidence_weight: float, evidence_probability: float = 0.5,
-              aimed_at: frozenset[str] = frozenset(), skipped: frozenset[str] = frozenset()) -> LearnedScore:
-        """Score every sentence by its distinct words and keep the highest, passing over sentences that hold a word of
-        `skipped` (a negation, say, which a sum of word weights cannot read); the evidence is each word weighing at
-        least `evidence_weight` in a sentence whose probability reaches `evidence_probability`, and `aimed` says
-        whether such a sentence also holds a word of `aimed_at` (a word for a person, say)."""
-        tokens, words = text.tokens, text.words
+    @classmethod
+    def load(cls, source: Path | BinaryIO) -> LinearModel:
+        """Read an artifact written by `save` (a path or an open binary file); raises ModelError naming the missing or
+        inconsistent part."""
+        try:
+            with np.load(source, allow_pickle=False) as data:
+                parts = {name: data[name] for name in ("vocabulary", "weights", "bias", "heads", "calibration", "masked")}
+        except KeyError as missing:
+            raise ModelError(f"no array {missing} in the artifact") from None
+        except (OSError, ValueError) as error:
+            raise ModelError(f"not a model artifact: {error}") from None
+        vocabulary = bytes(parts["vocabulary"]).decode("utf-8").split("\n")
+        heads = tuple(bytes(parts["heads"]).decode("utf-8").split("\n"))
+        masked = frozenset(filter(None, bytes(parts["masked"]).decode("utf-8").split("\n")))
+        weights = parts["weights"].astype(np.float32)
+        if weights.shape != (len(vocabulary), len(heads)):
+            raise ModelError(f"weights are {weights.shape}, expected ({len(vocabulary)}, {len(heads)})")
+        if parts["bias"].shape != (len(heads),) or parts["calibration"].shape != (len(heads), 2):
+            raise ModelError("bias or calibration does not have one entry per head")
+        if not (np.isfinite(weights).all() and np.isfinite(parts["calibration"]).all()):
+            raise ModelError("weights or calibration hold a value that is not finite")
+        return cls(heads, {feature: index for index, feature in enumerate(vocabulary)}, weights,
+                   parts["bias"].astype(np.float64), parts["calibration"].astype(np.float64), masked)
+
+    def save(self, path: Path) -> None:
+        """Write the artifact: compressed arrays, weights as float16 (the scores move by less than 1e-3)."""
+        ordered = sorted(self.vocabulary, key=self.vocabulary.__getitem__)
+        np.savez_compressed(
+            path, vocabulary=np.frombuffer("\n".join(ordered).encode("utf-8"), dtype=np.uint8),
+            heads=np.frombuffer("\n".join(self.heads).encode("utf-8"), dtype=np.uint8),
+            masked=np.frombuffer("\n".join(sorted(self.masked)).encode("utf-8"), dtype=np.uint8),
+            weights=self.weights.astype(np.float16), bias=self.bias, calibration=self.calibration)
+
+    def head(self, name: str) -> int:
+        """The column of a head; raises KeyError naming the heads there are."""
+        try:
+            return self.heads.index(name)
+        except ValueError:
+            raise KeyError(f"no head {name!r} (the model has {', '.join(self.heads)})") from None
+
+    def _word_share(self, word: str) -> tuple[tuple[float, ...], int]:
+        """The summed weights of one word's features (a tuple per head: NumPy builds a matrix from tuples fastest),
+        and how many features it has."""
+        grams = word_features(word, self.masked)
+        get = self.vocabulary.get
+        rows = [index for index in map(get, grams) if index is not None]
+        return tuple(self.weights[rows].sum(axis=0).tolist()), len(grams)
+
+    def logits(self, text: NormalisedText) -> tuple[float, ...]:
+        """The raw logit per head of the comment's worst sentence for that head: tweets, forum sentences and short
+        comments are what the model learned from, so a long comment is judged a sentence at a time. Plain Python
+        over cached word shares (a handful of NumPy calls would cost more); once per comment and model."""
+        key = ("logits", id(self))
+        cached = text._cache.get(key)
+        if cached is None:
+            _, totals, counts = self._sentences(text)
+            cached = tuple(bias + max(total[head] / math.sqrt(count) if count else 0.0
+                                      for total, count in zip(totals, counts))
+                           for head, bias in enumerate(self.bias.tolist()))
+            text._cache[key] = cached
+        return cached
+
+    def _sentences(self, text: NormalisedText) -> tuple[list[int], list[list[float]], list[int]]:
+        """Each word's sentence, and per sentence its summed feature weights (per head) and feature count."""
+        tokens = text.tokens
+        heads = len(self.heads)
+        ends = _sentence_ends(text.text)
+        words = text.words
+        if not tokens or not ends or ends[0] > words[-1][1]:
+            sentence = [0] * len(tokens)
+        else:
+            sentence = [bisect_right(ends, start) for _, start, _ in words]
+            sentence = [index - sentence[0] for index in sentence]
+        totals = [[0.0] * heads for _ in range(sentence[-1] + 1 if tokens else 1)]
+        counts = [0] * len(totals)
+        for position, (share, count) in enumerate(map(self._word, tokens)):
+            total = totals[sentence[position]]
+            for head in range(heads):
+                total[head] += share[head]
+            counts[sentence[position]] += count
+        get = self.vocabulary.get
+        for position, pair in enumerate(pair_features(tokens, self.masked)):
+            if sentence[position] == sentence[position + 1]:
+                counts[sentence[position]] += 1
+                index = get(pair)
+                if index is not None:
+                    total = totals[sentence[position]]
+                    for head, weight in enumerate(self.weights[index].tolist()):
+                        total[head] += weight
+        return sentence, totals, counts
+
+    def probability(self, text: NormalisedText, head: str) -> float:
+        """The calibrated probability of one head for the comment."""
+        column = self.head(head)
+        a, b = self.calibration[column]
+        return _logistic(a * self.logits(text)[column] + b)
+
+    def score(self, text: NormalisedText, head: str) -> HeadScore:
+        """The head's probability and its evidence: in its worst sentence, the words whose share (their features'
+        weights, and half of each pair's they are in, over the sentence's scale) was largest."""
+        column = self.head(head)
+        probability = self.probability(text, head)
+        tokens = text.tokens
         if not tokens:
-            return LearnedScore(_logistic(self.bias))
-        get = self.weights.get
-        starts = list(map(_STARTS, words))
-        ranges, first = [], 0
-        for end in _sentence_ends(text.text):
-            last = bisect_left(starts, end, first)
-            if last > first:
-                ranges.append((first, last))
-                first = last
-        if first < len(tokens):
-            ranges.append((first, len(tokens)))
-        best, evidence, aimed = -math.inf, [], False
-        for first, last in ranges:
-            sentence = tokens[first:last]
-            if skipped and not skipped.isdisjoint(sentence):
-                continue
-            total = self.bias + sum(map(self.weights.__getitem__, self.weights.keys() & sentence))
-            best = max(best, total)
-            if _logistic(total) >= evidence_probability:
-                evidence += [index for index in range(first, last) if get(tokens[index], 0.0) >= evidence_weight]
-                aimed = aimed or not aimed_at.isdisjoint(sentence)
-        spans = tuple(text.span(words[index][1], words[index][2]) for index in evidence)
-        return LearnedScore(_logistic(best), spans, aimed)
+            return HeadScore(probability)
+        sentence, totals, counts = self._sentences(text)
+        worst = max(range(len(totals)), key=lambda k: totals[k][column] / math.sqrt(counts[k]) if counts[k] else 0.0)
+        moved = [self._word(token)[0][column] if sentence[i] == worst else -math.inf for i, token in enumerate(tokens)]
+        get = self.vocabulary.get
+        for position, pair in enumerate(pair_features(tokens, self.masked)):
+            index = get(pair)
+            if index is not None and sentence[position] == sentence[position + 1] == worst:
+                half = float(self.weights[index, column]) / 2
+                moved[position] += half
+                moved[position + 1] += half
+        scale = 1.0 / math.sqrt(counts[worst]) if counts[worst] else 0.0
+        floor = max(EVIDENCE_LOGITS, max(moved) * scale * EVIDENCE_SHARE)
+        words = text.words
+        return HeadScore(probability, tuple(text.span(words[i][1], words[i][2])
+                                            for i, value in enumerate(moved) if value * scale >= floor))
 
 
 def _sentence_ends(text: str) -> list[int]:
@@ -89,36 +218,45 @@ def _sentence_ends(text: str) -> list[int]:
 
 
 def _logistic(value: float) -> float:
-    return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, value))))
+    return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, float(value)))))
 
 
-def parse_weights(content: str) -> WordWeights:
-    """Read a weights file; raises WeightsError naming the line for anything but `word<TAB>number` and one bias."""
-    bias = None
-    weights: dict[str, float] = {}
-    for number, line in enumerate(content.splitlines(), 1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        fields = line.split("\t")
-        if len(fields) != 2 or not fields[0].strip():
-            raise WeightsError(number, "expected a word, a tab and a weight")
-        word, value = fields[0].strip(), fields[1].strip()
-        try:
-            weight = float(value)
-        except ValueError:
-            raise WeightsError(number, f"weight {value!r} is not a number") from None
-        if not math.isfinite(weight):
-            raise WeightsError(number, f"weight {value!r} is not finite")
-        if word == BIAS:
-            if bias is not None:
-                raise WeightsError(number, f"a second {BIAS} line")
-            bias = weight
-        elif word in weights:
-            raise WeightsError(number, f"{word!r} is listed twice")
-        elif word != word.lower() or any(ch.isspace() for ch in word):
-            raise WeightsError(number, f"{word!r} is not a normalised word (lower case, no spaces)")
-        else:
-            weights[word] = weight
-    if bias is None:
-        raise WeightsError(0, f"no {BIAS} line")
-    return WordWeights(bias, MappingProxyType(weights))
+@dataclass(frozen=True, slots=True)
+class ModelUse:
+    """How one rule reads the model (its `[rules.ID.model]` table): the heads whose calibrated probability alone
+    holds a comment for review, each with its threshold (`holds`); the heads that confirm a finding of the rule's own
+    grammar that is not a certainty, each with the probability it must reach (`confirms`); the score a hold gets
+    (review, never reject) and the explanation the reader is shown."""
+
+    model: LinearModel
+    holds: Mapping[str, float]
+    confirms: Mapping[str, float]
+    score: float
+    explanation: str
+
+
+def combine(result: FilterResult, text: NormalisedText, use: ModelUse | None, certain: bool = False,
+            countered: Callable[[HeadScore], bool] | None = None) -> FilterResult:
+    """Merge a rule's own finding with the model: an uncertain finding stands only if a head reaches its `confirms`
+    (rules propose, the model decides what a list cannot: "the rates", "Islamic terrorism"); a head reaching its
+    hold probability holds the comment for review with its words as evidence, unless the rule's grammar reads the
+    comment as something a bag of words cannot tell apart (`countered(evidence)` true: counter-speech, a negated or
+    quoted insult), asked only then. A finding already at the hold's score keeps its own evidence and explanation."""
+    if use is None:
+        return result
+    probabilities = {head: use.model.probability(text, head) for head in {*use.holds, *use.confirms}}
+    if result.score and not certain and use.confirms and \
+            all(probabilities[head] < value for head, value in use.confirms.items()):
+        result = FilterResult()
+    holding = [head for head, value in use.holds.items() if probabilities[head] >= value]
+    if not holding or result.score >= use.score:
+        return result
+    head = max(holding, key=probabilities.__getitem__)
+    found = use.model.score(text, head)
+    if countered is not None and countered(found):
+        return result
+    added = [span for span in found.spans
+             if not any(span.start < other.end and other.start < span.end for other in result.spans)]
+    spans = tuple(sorted((*result.spans, *added), key=lambda span: (span.start, span.end)))
+    words = ", ".join(f"“{word}”" for word in dict.fromkeys(span.text for span in found.spans[:5])) or "the comment as a whole"
+    return FilterResult(use.score, spans, f"{use.explanation} ({head}, probability {found.probability:.2f}): {words}")

@@ -15,6 +15,9 @@ RULE = load_policy().rule("personal_attack")
 NO_CONTEXT = ModerationContext()
 
 
+GRAMMAR_ONLY = dataclasses.replace(RULE, model=None)
+
+
 def score(text: str, rule=RULE) -> float:
     return check(normalise(text), NO_CONTEXT, rule).score
 
@@ -158,9 +161,25 @@ def test_every_paragraph_of_the_seed_article_passes():
     "The council is a bunch of losers.",
     "Fools would walk right up to the edge.",
 ])
-def test_insults_of_people_outside_the_conversation_are_held_for_review(text):
-    assert score(text) == pytest.approx(RULE.params["third_person_score"])
-    assert RULE.review_threshold <= score(text) < RULE.reject_threshold
+def test_the_grammar_reads_insults_of_people_outside_the_conversation_as_third_person_findings(text):
+    assert score(text, GRAMMAR_ONLY) == pytest.approx(RULE.params["third_person_score"])
+    assert RULE.review_threshold <= score(text, GRAMMAR_ONLY) < RULE.reject_threshold
+
+
+@pytest.mark.parametrize("text", [
+    "Obama is an idiot.", "Liberals are so stupid.", "Conservatives are idiots and always will be.",
+    "These clowns are running the city into the ground.", "The senator is a hypocrite and a coward.",
+    "The council is a bunch of losers.", "Interest rates will rise again.",
+])
+def test_a_third_person_finding_stands_exactly_when_the_insult_head_confirms_it(text):
+    normalised = normalise(text)
+    confirmed = RULE.model.model.probability(normalised, "insult") >= RULE.model.confirms["insult"]
+    grammar = score(text, GRAMMAR_ONLY) >= RULE.review_threshold
+    assert (score(text) >= RULE.review_threshold) == (grammar and confirmed or held_by_the_model_alone(normalised))
+
+
+def held_by_the_model_alone(text) -> bool:
+    return any(RULE.model.model.probability(text, head) >= value for head, value in RULE.model.holds.items())
 
 
 @pytest.mark.parametrize("text", [
@@ -186,10 +205,10 @@ def test_insulting_words_said_of_ideas_things_or_oneself_pass(text):
 
 
 def test_insulting_a_public_figure_follows_the_policy_setting():
-    assert score("Obama is an idiot.") == pytest.approx(RULE.params["third_person_score"])
-    lenient = dataclasses.replace(RULE, params={**RULE.params, "public_figures": "none"})
+    assert score("Obama is an idiot.", GRAMMAR_ONLY) == pytest.approx(RULE.params["third_person_score"])
+    lenient = dataclasses.replace(GRAMMAR_ONLY, params={**RULE.params, "public_figures": "none"})
     assert score("Obama is an idiot.", lenient) == 0.0
-    strict = dataclasses.replace(RULE, params={**RULE.params, "public_figures": "reject"})
+    strict = dataclasses.replace(GRAMMAR_ONLY, params={**RULE.params, "public_figures": "reject"})
     assert score("Obama is an idiot.", strict) == pytest.approx(RULE.reject_threshold)
 
 
@@ -214,23 +233,23 @@ def test_explanation_names_the_finding_and_the_words():
     assert "insult" in result.explanation and "moron" in result.explanation
 
 
-@pytest.mark.parametrize("text, words", [
-    ("You must be really ignorant of history to write this crap.", ["ignorant", "crap"]),
-    ("He keeps spouting ignorant crap.", ["ignorant", "crap"]),
+@pytest.mark.parametrize("text", [
+    "You must be really ignorant of history to write this crap.",
+    "He keeps spouting ignorant crap.",
 ])
-def test_the_learned_words_hold_for_review_what_the_grammar_misses_when_someone_is_named(text, words):
+def test_the_model_holds_for_review_what_the_grammar_misses_when_someone_is_named(text):
     found = check(normalise(text), NO_CONTEXT, RULE)
-    assert found.score == RULE.params["model_score"]
+    assert found.score == RULE.model.score
     assert RULE.review_threshold <= found.score < RULE.reject_threshold
-    assert [span.text for span in found.spans] == words
-    assert found.explanation.startswith("words typical of insulting comments: “ignorant”")
-    assert score(text, dataclasses.replace(RULE, models={})) == 0.0
+    assert found.spans and all(text[span.start:span.end] == span.text for span in found.spans)
+    assert found.explanation.startswith(RULE.model.explanation)
+    assert score(text, GRAMMAR_ONLY) == 0.0
 
 
-def test_the_learned_words_follow_the_public_figure_setting():
+def test_the_models_hold_follows_the_public_figure_setting():
     lenient = dataclasses.replace(RULE, params={**RULE.params, "public_figures": "none"})
     assert score("He keeps spouting ignorant crap.", lenient) == 0.0
-    assert score("You must be really ignorant of history to write this crap.", lenient) == RULE.params["model_score"]
+    assert score("You must be really ignorant of history to write this crap.", lenient) == RULE.model.score
 
 
 @pytest.mark.parametrize("text", [
@@ -239,5 +258,5 @@ def test_the_learned_words_follow_the_public_figure_setting():
     'He wrote "ignorant crap" on the sign.',
     "Fuck, you are late again.",
 ])
-def test_the_learned_words_pass_things_negations_quotes_and_swearing_left_to_other_rules(text):
+def test_the_model_passes_things_negations_quotes_and_swearing_left_to_other_rules(text):
     assert score(text) < RULE.review_threshold

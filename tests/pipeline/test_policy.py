@@ -1,12 +1,14 @@
 """The policy loader: the Miami Herald policy loads, and broken files fail naming the file, the rule and the field."""
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from pathlib import Path
 
 import pytest
 from flask import Flask
 
+from moderation.pipeline.learned import LinearModel
 from moderation.policy import (DEFAULT_POLICY_FILE, PolicyError, current_policy, init_app, load_policy,
                                parse_lexicon, reload_policy)
 from tests.pipeline.seed_page import SEED_PAGE
@@ -112,32 +114,38 @@ def test_reload_keeps_the_old_policy_when_the_new_one_is_broken(policy_copy, tmp
     assert reload_policy(app, policy_copy) is app.extensions["policy"] is not old
 
 
-def test_the_personal_attack_rule_loads_its_learned_word_weights():
-    model = load_policy().rule("personal_attack").models["offensive"]
-    assert model.weights["idiot"] > 1 > model.weights.get("policy", 0.0)
+def test_the_rules_read_the_learned_model_with_their_thresholds():
+    policy = load_policy()
+    hate, attack = policy.rule("hate_speech").model, policy.rule("personal_attack").model
+    assert set(hate.holds) == {"hate"} and set(attack.holds) >= {"insult"}
+    assert 0 < attack.confirms["insult"] < attack.holds["insult"] <= 1
+    assert hate.score < policy.rule("hate_speech").reject_threshold
 
 
-def test_version_changes_when_a_weights_file_changes(policy_copy):
+def test_version_changes_when_the_model_artifact_changes(policy_copy):
     before = load_policy(policy_copy).version
-    weights = policy_copy.parent / "models" / "offensive.tsv"
-    weights.write_text(weights.read_text(encoding="utf-8") + "frack\t1.5\n", encoding="utf-8")
+    artifact = policy_copy.parent / "models" / "comments.npz"
+    model = LinearModel.load(artifact)
+    dataclasses.replace(model, bias=model.bias + 0.01).save(artifact)
     assert load_policy(policy_copy).version != before
 
 
-@pytest.mark.parametrize("content, expected", [
-    ("(bias)\t-1.0\nidiot\t4.2\nmoron four\n", "offensive.tsv: line 3: expected a word, a tab and a weight"),
-    ("(bias)\t-1.0\nidiot\tlots\n", "offensive.tsv: line 2: weight 'lots' is not a number"),
-    ("idiot\t4.2\n", "offensive.tsv: no (bias) line"),
+@pytest.mark.parametrize("old, new, rule, field, message", [
+    ('file = "comments.npz"', 'file = "missing.npz"', "hate_speech", "model.file", "cannot read"),
+    ("holds = { hate = 0.85 }", "holds = { spam = 0.85 }", "hate_speech", "model.holds.spam", "no head 'spam'"),
+    ("holds = { hate = 0.85 }", "holds = { hate = 1.5 }", "hate_speech", "model.holds.hate", "from 0 to 1"),
+    ("confirms = { insult = 0.25 }", 'confirms = { insult = "low" }', "personal_attack", "model.confirms.insult",
+     "from 0 to 1"),
+    ("\nscore = 0.6", "\nscore = true", "hate_speech", "model.score", "from 0 to 1"),
 ])
-def test_a_broken_weights_file_names_the_file_the_line_the_rule_and_the_field(policy_copy, content, expected):
-    (policy_copy.parent / "models" / "offensive.tsv").write_text(content, encoding="utf-8")
+def test_a_broken_model_table_names_the_rule_and_the_field(policy_copy, old, new, rule, field, message):
     with pytest.raises(PolicyError) as error:
+        load_policy(edit(policy_copy, old, new))
+    assert f"rule {rule!r}" in str(error.value) and f"field {field!r}" in str(error.value)
+    assert message in str(error.value)
+
+
+def test_an_artifact_that_is_no_model_names_the_file(policy_copy):
+    (policy_copy.parent / "models" / "comments.npz").write_bytes(b"not a model")
+    with pytest.raises(PolicyError, match="comments.npz: not a model artifact"):
         load_policy(policy_copy)
-    message = str(error.value)
-    assert expected in message
-    assert "rule 'personal_attack'" in message and "field 'models.offensive'" in message
-
-
-def test_a_missing_weights_file_is_refused(policy_copy):
-    with pytest.raises(PolicyError, match="models.offensive"):
-        load_policy(edit(policy_copy, 'offensive = "offensive.tsv"', 'offensive = "missing.tsv"'))

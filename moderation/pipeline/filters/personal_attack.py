@@ -16,11 +16,9 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
-from types import MappingProxyType
 from typing import TYPE_CHECKING
 
-from moderation.pipeline.learned import WordWeights
-from moderation.pipeline.matching import compile_lexicons
+from moderation.pipeline.learned import HeadScore, combine
 from moderation.pipeline.normalise import normalise
 from moderation.pipeline.types import FilterResult, ModerationContext
 
@@ -37,6 +35,7 @@ _SENTENCE_ENDS = str.maketrans("!?;:\n", ".....")
 _RAW_WORD = re.compile(r"[a-z0-9]+")
 _QUOTED = re.compile(r'"[^"\n]{3,400}"')
 _MENTION = re.compile(r"(?<![\w@])@\w")
+_SENTENCE = re.compile(r"[^.!?;\n]+[.!?;\n]*")
 _STRETCHED = re.compile(r"([a-z])\1\1")
 _DOUBLE = re.compile(r"([a-z])\1")
 
@@ -140,61 +139,49 @@ class _Scan:
 
 
 def check(text: NormalisedText, context: ModerationContext, rule: Rule) -> FilterResult:
-    """Score a comment by its worst attack on a person, with the words that make it as evidence; below review, the
-    learned word weights may still hold it."""
+    """Score a comment by its worst attack on a person, with the words that make it as evidence. The grammar's
+    finding stands unless its kind is one of params `model_confirms` (an insult of a third person, one loosely near
+    "you"), which stands only when the learned model confirms it; the model alone may hold for review."""
     lexicon = _lexicon(rule)
-    result = _attacks(text, lexicon, rule)
-    if result.score >= rule.review_threshold or "offensive" not in rule.models:
-        return result
-    return _learned(text, lexicon, rule) or result
+    result, kind = _attacks(text, lexicon, rule)
+    return combine(result, text, rule.model, certain=kind not in rule.params["model_confirms"],
+                   countered=lambda evidence: _not_an_attack(text, evidence, lexicon, rule))
 
 
-def _learned(text: NormalisedText, lexicon: _Lexicon, rule: Rule) -> FilterResult | None:
-    """Hold for review (never reject) a comment with a sentence the word weights find likely offensive that also
-    speaks to or of someone ("you", "he", "people"; only the reader and the writer when `public_figures` is "none").
-    Negated sentences and quoted words are the grammar's alone ("you're not an idiot", he shouted "you idiot"),
-    and a sentence that names no one is criticism of a thing ("a stupid policy"), which passes."""
-    params = rule.params
-    if _evidence_words(rule).isdisjoint(text.vocabulary):
-        return None
+def _not_an_attack(text: NormalisedText, evidence: HeadScore, lexicon: _Lexicon, rule: Rule) -> bool:
+    """What the grammar knows and a bag of words does not: a comment that speaks to or of no one criticises a thing
+    ("a ridiculous failure of policy"); an insult negated ("you're not stupid") or quoted (he shouted "idiot") is no
+    attack; and swearing alone ("damn") is the profanity rule's (lexicons `judged_elsewhere_*`)."""
     people = lexicon.people_words if rule.params.get("public_figures", "review") != "none" else lexicon.readers
-    found = _model(rule).score(text, params["model_evidence_weight"], params["model_probability"], people,
-                               lexicon.negated)
+    if people.isdisjoint(text.vocabulary):
+        return True
+    words = [span for span in evidence.spans if normalise(span.text).text not in _judged_elsewhere(rule)]
     quoted = [(text.span(start, end).start, text.span(start, end).end) for start, end in _quoted_ranges(text.text)]
-    spans = tuple(span for span in found.spans if not _inside(span.start, quoted))
-    if not (spans and found.aimed and found.probability >= params["model_probability"]):
-        return None
-    words = ", ".join(f"“{word}”" for word in dict.fromkeys(span.text for span in spans[:5]))
-    return FilterResult(float(params["model_score"]), spans, f"words typical of insulting comments: {words}")
+    sentences = [(match.start(), match.end(), match.group()) for match in _SENTENCE.finditer(text.original)]
+    for span in words:
+        if _inside(span.start, quoted):
+            continue
+        sentence = next((body for start, end, body in sentences if start <= span.start < end), "")
+        if lexicon.negated.isdisjoint(normalise(sentence).vocabulary):
+            return False
+    return True
 
 
-@lru_cache(maxsize=32)
-def _evidence_words(rule: Rule) -> frozenset[str]:
-    """The words heavy enough to be evidence: a comment with none of them is passed over at once."""
-    return _model(rule).heavy_words(rule.params["model_evidence_weight"])
+@lru_cache(maxsize=16)
+def _judged_elsewhere(rule: Rule) -> frozenset[str]:
+    """The single words other rules judge (swearing, slurs): evidence the model finds in them is not an attack."""
+    return frozenset(entry.strip("+*") for name, entries in rule.lexicons.items()
+                     if name.startswith("judged_elsewhere") for entry in entries if " " not in entry)
 
 
-@lru_cache(maxsize=32)
-def _model(rule: Rule) -> WordWeights:
-    """The rule's word weights without the words other rules judge (lexicons `judged_elsewhere_*`: swearing, slurs),
-    so that the signal holds insults and not a swear word said of nothing."""
-    lists = {name: words for name, words in rule.lexicons.items() if name.startswith("judged_elsewhere")}
-    model = rule.models["offensive"]
-    if not lists:
-        return model
-    matcher = compile_lexicons(lists)
-    kept = {word: weight for word, weight in model.weights.items() if not matcher.find(normalise(word))}
-    return WordWeights(model.bias, MappingProxyType(kept))
-
-
-def _attacks(text: NormalisedText, lexicon: _Lexicon, rule: Rule) -> FilterResult:
-    """The rules' own finding: the worst attack on a person that the grammar reads."""
+def _attacks(text: NormalisedText, lexicon: _Lexicon, rule: Rule) -> tuple[FilterResult, str | None]:
+    """The rules' own finding: the worst attack on a person that the grammar reads, and its kind."""
     stretched = bool(_STRETCHED.search(text.plain.text if text.plain else text.text))
     # In ASCII text the normaliser's runs are exactly the plain words, already computed for every filter.
     words = text.runs if text.text.isascii() else _RAW_WORD.findall(text.text)
     coined = not lexicon.coined_words.isdisjoint(words) and lexicon.coined.search(text.text)
     if not (stretched or coined) and "*" not in text.text and lexicon.triggers.isdisjoint(words):
-        return FilterResult()
+        return FilterResult(), None
     tokens = _tokens(text.text, lexicon.spoken, lexicon, stretched)
     if coined:
         tokens, coined = _join_coined(text.text, tokens, lexicon.coined)
@@ -203,11 +190,11 @@ def _attacks(text: NormalisedText, lexicon: _Lexicon, rule: Rule) -> FilterResul
     scored = [(_score(hit, rule), hit) for hit in hits]
     best = max((score for score, _ in scored), default=0.0)
     if best <= 0:
-        return FilterResult()
+        return FilterResult(), None
     worst = next(hit for score, hit in scored if score == best)
     floor = min(best, rule.review_threshold)
     spans = tuple(text.span(start, end) for start, end in _merged(hit for score, hit in scored if score >= floor))
-    return FilterResult(best, spans, f"{_LABELS[worst.kind]}: " + ", ".join(f"“{s.text}”" for s in spans))
+    return FilterResult(best, spans, f"{_LABELS[worst.kind]}: " + ", ".join(f"“{s.text}”" for s in spans)), worst.kind
 
 
 def _merged(hits) -> list[tuple[int, int]]:

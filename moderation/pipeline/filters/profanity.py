@@ -51,12 +51,19 @@ def _outside_innocent_phrases(hits: list[Hit], text: NormalisedText, rule) -> li
 
 
 def _is_name(hit: Hit, text: NormalisedText, rule) -> bool:
-    """A word that is also a name, written as one beside another capitalised word (Dick Cheney, Moby Dick)."""
-    if hit.word not in rule.params.get("name_words", ()):
+    """A word that is also a name, written as one beside another capitalised word: a listed name word (Dick Cheney,
+    Moby Dick), or any word that holds a listed root only inside it (Dr. Herman Libshitz, Ben Schmuckler)."""
+    if hit.word not in rule.params.get("name_words", ()) and hit.word.startswith(_roots(rule)):
         return False
     span = text.span(hit.start, hit.end)
-    if not span.text[:1].isupper():
+    if not span.text[:1].isupper() or span.text.isupper():
         return False
     original = text.original
     return bool(_CAPITALISED_AFTER.match(original, span.end)
                 or _CAPITALISED_BEFORE.search(original, max(0, span.start - 40), span.start))
+
+
+@lru_cache(maxsize=16)
+def _roots(rule) -> tuple[str, ...]:
+    """Every entry of the rule's tiers as the letters a word must start with to be that entry."""
+    return tuple(entry.strip("*+") for tier in TIERS for entry in rule.lexicons.get(tier, ()))

@@ -1,0 +1,139 @@
+"""`evaluate --all`: the policy on every public set's held-out rows, beside better-profanity and alt-profanity-check
+measured on the same rows in the same run, as the README's table.
+
+Held out means: the development fold of a set the model trained on (datasets.Example.dev), or every row of a set it
+never saw (ETHOS, SOCC, the toxic-spans trial file). Each line names the rule whose action counts as flagged.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from moderation.evaluation import Prediction, Row, better_profanity_check, metrics, span_f1
+from moderation.pipeline import moderate
+from moderation.pipeline.types import Refused
+from moderation.training import datasets
+from moderation.training.datasets import Example
+
+
+@dataclass(frozen=True, slots=True)
+class Measure:
+    """One line of the table: a set, the rows measured, the rule that counts, the figure and its target."""
+
+    name: str
+    source: str
+    category: str
+    label: str
+    figure: str
+    target: str
+    held_out_only: bool = True
+
+
+MEASURES = (
+    Measure("clean news comments held (SOCC)", "socc", "any", "toxic", "held", "≤ 2%", False),
+    Measure("hate, adversarial (DynaHate dev): F1 / accuracy", "dynahate", "hate_speech", "hate", "f1_accuracy",
+            "≥ 0.65 F1, ≥ 78%"),
+    Measure("hate, forum sentences (Stormfront dev): F1", "stormfront", "hate_speech", "hate", "f1", "≥ 0.40"),
+    Measure("hate, YouTube and Reddit (ETHOS, unseen): F1", "ethos", "hate_speech", "hate", "f1", "≥ 0.68", False),
+    Measure("insults aimed at a person (Kaggle dev): F1", "kaggle_insults", "personal_attack", "insult", "f1",
+            "≥ 0.75"),
+    Measure("offensive tweets (OLID dev): F1", "olid", "any", "toxic", "f1", "≥ 0.70"),
+    Measure("toxic spans (trial, unseen): recall / char-span F1", "toxic_spans_trial", "any", "toxic", "spans",
+            "≥ 0.80 / ≥ 0.55", False),
+    Measure("forum relevance (QatarLiving dev): off-topic F1", "qatarliving", "off_topic", "off_topic", "f1",
+            "≥ 0.50"),
+    Measure("comment spam (YouTube dev): F1", "youtube_spam", "off_topic", "off_topic", "f1", "≥ 0.90"),
+)
+
+
+def held_out(data_dir: Path, measure: Measure) -> list[Example]:
+    """The rows a measure is taken on: the development fold, or all rows of a set never trained on."""
+    examples = [example for example in datasets.read(data_dir, measure.source) if measure.label in example.labels]
+    return [example for example in examples if example.dev or not measure.held_out_only]
+
+
+def predict(examples: Iterable[Example], category: str, label: str, policy) -> list[Prediction]:
+    """The policy's action on each example, in its own context; flagged when the category's rule (or any) acted."""
+    predictions = []
+    for example in examples:
+        row = Row(example.text, example.labels[label], example.chars)
+        try:
+            verdict = moderate(example.text[: policy.max_length], example.context, policy)
+        except Refused:
+            predictions.append(Prediction(row, False, 0.0))
+            continue
+        acting = [f for f in verdict.findings if f.action != "none" and category in ("any", f.category)]
+        chars = frozenset(i for f in acting for span in f.result.spans for i in range(span.start, span.end))
+        predictions.append(Prediction(row, bool(acting), max((f.result.score for f in acting), default=0.0), chars))
+    return predictions
+
+
+def alt_profanity_check() -> Callable[[str], bool] | None:
+    """alt-profanity-check's `predict`, the second anchor, when the package is installed (the `train` extra)."""
+    try:
+        from profanity_check import predict as alt_predict
+    except ImportError:
+        return None
+    return lambda text: bool(alt_predict([text])[0])
+
+
+def figure(measure: Measure, pairs: list[tuple[bool, bool]], predictions: list[Prediction] | None = None) -> str:
+    """The measure's figure for (label, flagged) pairs: a share held, F1 (with accuracy), or span recall and F1."""
+    if not pairs:
+        return "–"
+    found = metrics(pairs)
+    if measure.figure == "held":
+        return f"{sum(flagged for _, flagged in pairs) / len(pairs):.1%}"
+    if measure.figure == "f1_accuracy":
+        accuracy = sum(label == flagged for label, flagged in pairs) / len(pairs)
+        return f"{found['f1']:.2f} / {accuracy:.0%}"
+    if measure.figure == "spans":
+        positive = [p for p in predictions or () if p.row.label]
+        recall = found["recall"]
+        return f"{recall:.2f} / {span_f1(positive):.2f}" if predictions is not None else f"{recall:.2f} / –"
+    return f"{found['f1']:.2f}"
+
+
+def measure_all(data_dir: Path, policy, anchors: bool = True, echo=print) -> list[tuple[Measure, int, str, str, str]]:
+    """Every measure whose set is under `data_dir`: (measure, rows, better-profanity, alt-profanity-check, ours);
+    without `anchors` their columns are "–" (better-profanity takes about 50 ms a comment: minutes for all sets)."""
+    checks = [better_profanity_check(), alt_profanity_check()] if anchors else [None, None]
+    table = []
+    for measure in MEASURES:
+        try:
+            examples = held_out(data_dir, measure)
+        except FileNotFoundError as missing:
+            echo(f"skipped: {missing}")
+            continue
+        predictions = predict(examples, measure.category, measure.label, policy)
+        theirs = [figure(measure, [(p.row.label, check(p.row.text)) for p in predictions]) if check else "–"
+                  for check in checks]
+        ours = figure(measure, [(p.row.label, p.flagged) for p in predictions], predictions)
+        table.append((measure, len(predictions), *theirs, ours))
+        echo(f"{measure.name}: {len(predictions)} rows, ours {ours} (better-profanity {theirs[0]}, "
+             f"alt-profanity-check {theirs[1]})")
+    return table
+
+
+def markdown(table: list[tuple[Measure, int, str, str, str]]) -> str:
+    """The README's table."""
+    lines = ["| measured on (held-out rows) | rows | better-profanity | alt-profanity-check | this policy | target |",
+             "|---|---|---|---|---|---|"]
+    lines += [f"| {measure.name} | {rows} | {bp} | {alt} | **{ours}** | {measure.target} |"
+              for measure, rows, bp, alt, ours in table]
+    return "\n".join(lines) + "\n"
+
+
+START_MARKER = "<!-- evaluate --all: start -->"
+END_MARKER = "<!-- evaluate --all: end -->"
+
+
+def write_between_markers(path: Path, table: str) -> None:
+    """Replace what lies between the evaluation markers of `path` with `table`; raises ValueError naming the file
+    when it has no pair of markers."""
+    content = path.read_text(encoding="utf-8")
+    start, end = content.find(START_MARKER), content.find(END_MARKER)
+    if start < 0 or end < start:
+        raise ValueError(f"{path}: no {START_MARKER} … {END_MARKER} pair to write the table between")
+    path.write_text(content[:start + len(START_MARKER)] + "\n" + table + content[end:], encoding="utf-8")
