@@ -19,8 +19,8 @@ from pathlib import Path
 
 SHIPPED_DIR = Path(__file__).resolve().parent / "data"
 SEED = 20240601
-# Target length and the accepted range for each class; the policy's limit is 2,000 characters.
-LENGTH_CLASSES = {"short": (80, 60, 100), "typical": (300, 240, 360), "long": (2000, 1800, 2000)}
+# Target length and the accepted range for each class; long comments span 2,000 characters to the policy's 5,000.
+LENGTH_CLASSES = {"short": (80, 60, 100), "typical": (300, 240, 360), "long": (3500, 2000, 5000)}
 KINDS = ("clean", "abusive")
 LEET = str.maketrans({"a": "4", "e": "3", "i": "1", "o": "0", "s": "5", "t": "7"})
 HOMOGLYPHS = str.maketrans({"a": "\u0430", "e": "\u0435", "o": "\u043e", "c": "\u0441", "p": "\u0440", "x": "\u0445"})

@@ -174,10 +174,11 @@ def _evaluate_all(data_dir: Path, anchors: bool, write_to: Path | None) -> None:
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Where to write the artifacts and model cards (default: models/ beside the policy).")
 def train_command(data_dir: Path, sources: str | None, out_dir: Path | None) -> None:
-    """Train the learned rules on the public sets and write their artifacts and model cards (needs the `train`
-    extra; deterministic; a few minutes on two cores)."""
+    """Train the learned rules on the public sets and write their artifacts and model cards: the comments model
+    (toxic, hate, insult heads) and, when its sets are among the sources, the off-topic relevance model (needs the
+    `train` extra; deterministic; a few minutes on two cores)."""
     try:
-        from moderation.training import datasets, train
+        from moderation.training import datasets, relevance, train
     except ImportError as error:
         raise click.ClickException(f"{error}: install the train extra (pip install -e '.[train]')") from None
     chosen = tuple(name.strip() for name in sources.split(",")) if sources else None
@@ -191,11 +192,14 @@ def train_command(data_dir: Path, sources: str | None, out_dir: Path | None) -> 
     masked = train.identity_words((*groups.get("groups", ()), *groups.get("group_adjectives", ())))
     try:
         trained = train.train(data_dir, chosen, masked, echo=lambda line: click.echo(line, err=True))
-    except FileNotFoundError as error:
+    except (FileNotFoundError, ValueError) as error:
         raise click.ClickException(str(error)) from None
     trained.model.save(out_dir / train.ARTIFACT)
     (out_dir / train.CARD).write_text(trained.card, encoding="utf-8")
     click.echo(f"wrote {out_dir / train.ARTIFACT} and {out_dir / train.CARD}")
+    if chosen is None or set(relevance.SOURCES) <= set(chosen):
+        relevance.train(data_dir, out_dir, echo=lambda line: click.echo(line, err=True))
+        click.echo(f"wrote {out_dir / relevance.ARTIFACT}")
 
 
 @policy_group.command("check")

@@ -19,7 +19,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import BinaryIO, Callable, Mapping
+from typing import BinaryIO, Callable, Iterable, Mapping
 
 import numpy as np
 
@@ -34,6 +34,8 @@ PAIR_MARK = "\x02"
 # so that the model learns what is said of a group ("<identity> are vermin") and never that naming one is toxic
 # (the identity-term masking of Dixon et al. 2018, "Measuring and mitigating unintended bias in text classification").
 IDENTITY = "\x03identity"
+# Sentences shorter than this join the next: too few features to be judged alone.
+MIN_SENTENCE_WORDS = 4
 # A word's share must reach this fraction of the largest share, and this many logits, to be shown as evidence.
 EVIDENCE_SHARE = 0.35
 EVIDENCE_LOGITS = 0.15
@@ -161,8 +163,7 @@ class LinearModel:
         if not tokens or not ends or ends[0] > words[-1][1]:
             sentence = [0] * len(tokens)
         else:
-            sentence = [bisect_right(ends, start) for _, start, _ in words]
-            sentence = [index - sentence[0] for index in sentence]
+            sentence = _joined(bisect_right(ends, start) for _, start, _ in words)
         totals = [[0.0] * heads for _ in range(sentence[-1] + 1 if tokens else 1)]
         counts = [0] * len(totals)
         for position, (share, count) in enumerate(map(self._word, tokens)):
@@ -210,6 +211,19 @@ class LinearModel:
         words = text.words
         return HeadScore(probability, tuple(text.span(words[i][1], words[i][2])
                                             for i, value in enumerate(moved) if value * scale >= floor))
+
+
+def _joined(ends_before: Iterable[int]) -> list[int]:
+    """Number each word's sentence from 0, joining a sentence of fewer than MIN_SENTENCE_WORDS words to the next
+    ("Ah, Ms." is no sentence: alone, its two words would weigh as much as a whole sentence's)."""
+    numbered, current, size, previous = [], 0, 0, None
+    for boundary in ends_before:
+        if previous is not None and boundary != previous and size >= MIN_SENTENCE_WORDS:
+            current, size = current + 1, 0
+        numbered.append(current)
+        size += 1
+        previous = boundary
+    return numbered
 
 
 def _sentence_ends(text: str) -> list[int]:

@@ -56,7 +56,7 @@ def train(data_dir: Path, sources: tuple[str, ...] | None = None, masked: frozen
           echo=print) -> Trained:
     """Fit the heads on the training fold of `sources` (default: every trainable set) and calibrate them on the
     development fold, reading the `masked` identity words as one feature; raises FileNotFoundError naming a set
-    missing from `data_dir`."""
+    missing from `data_dir`, ValueError when a head has too few examples to learn or calibrate."""
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 
@@ -94,7 +94,7 @@ def train(data_dir: Path, sources: tuple[str, ...] | None = None, masked: frozen
                         weights[kept].astype(np.float16).astype(np.float32), bias,
                         np.tile([1.0, 0.0], (len(HEADS), 1)), masked)
     dev = [examples[i] for i in dev_rows]
-    logits = np.array([model.logits(normalise(example.text))[0] for example in dev])
+    logits = np.array([model.logits(normalise(example.text)) for example in dev])
     model = _calibrated(model, dev, logits)
     card = _card(model, data_dir, examples, dev, logits, time.monotonic() - started)
     echo(f"done in {time.monotonic() - started:.0f} s")
@@ -116,6 +116,9 @@ def _calibrated(model: LinearModel, dev: list[Example], logits: np.ndarray) -> L
     for column, head in enumerate(model.heads):
         rows = [k for k, example in enumerate(dev) if head in example.labels]
         labels = np.array([dev[k].labels[head] for k in rows])
+        if len(set(labels.tolist())) < 2:
+            raise ValueError(f"the development fold has no {'negative' if len(labels) and labels[0] else 'positive'} "
+                             f"example for the head {head!r}: give more data")
         platt = LogisticRegression(C=1e6).fit(logits[rows, column:column + 1], labels)
         calibration[column] = (platt.coef_[0][0], platt.intercept_[0])
     return LinearModel(model.heads, model.vocabulary, model.weights, model.bias, calibration, model.masked)

@@ -132,8 +132,8 @@ def test_version_changes_when_the_model_artifact_changes(policy_copy):
 
 @pytest.mark.parametrize("old, new, rule, field, message", [
     ('file = "comments.npz"', 'file = "missing.npz"', "hate_speech", "model.file", "cannot read"),
-    ("holds = { hate = 0.85 }", "holds = { spam = 0.85 }", "hate_speech", "model.holds.spam", "no head 'spam'"),
-    ("holds = { hate = 0.85 }", "holds = { hate = 1.5 }", "hate_speech", "model.holds.hate", "from 0 to 1"),
+    ("holds = { hate = 0.7 }", "holds = { spam = 0.7 }", "hate_speech", "model.holds.spam", "no head 'spam'"),
+    ("holds = { hate = 0.7 }", "holds = { hate = 1.5 }", "hate_speech", "model.holds.hate", "from 0 to 1"),
     ("confirms = { insult = 0.25 }", 'confirms = { insult = "low" }', "personal_attack", "model.confirms.insult",
      "from 0 to 1"),
     ("\nscore = 0.6", "\nscore = true", "hate_speech", "model.score", "from 0 to 1"),
