@@ -19,7 +19,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import BinaryIO, Callable, Iterable, Mapping
+from typing import BinaryIO, Callable, Mapping
 
 import numpy as np
 
@@ -143,44 +143,29 @@ class LinearModel:
     def logits(self, text: NormalisedText) -> tuple[float, ...]:
         """The raw logit per head of the comment's worst sentence for that head: tweets, forum sentences and short
         comments are what the model learned from, so a long comment is judged a sentence at a time. Plain Python
-        over cached word shares (a handful of NumPy calls would cost more); once per comment and model."""
+        over cached word shares, summed in C by zip (a handful of NumPy calls would cost more); once per comment."""
         key = ("logits", id(self))
         cached = text._cache.get(key)
         if cached is None:
-            _, totals, counts = self._sentences(text)
-            cached = tuple(bias + max(total[head] / math.sqrt(count) if count else 0.0
-                                      for total, count in zip(totals, counts))
+            tokens, shares = text.tokens, list(map(self._word, text.tokens))
+            sentences = [self._sentence_total(tokens, shares, first, last) for first, last in _sentences(text)]
+            cached = tuple(bias + max(total[head] for total in sentences) if sentences else bias
                            for head, bias in enumerate(self.bias.tolist()))
             text._cache[key] = cached
         return cached
 
-    def _sentences(self, text: NormalisedText) -> tuple[list[int], list[list[float]], list[int]]:
-        """Each word's sentence, and per sentence its summed feature weights (per head) and feature count."""
-        tokens = text.tokens
-        heads = len(self.heads)
-        ends = _sentence_ends(text.text)
-        words = text.words
-        if not tokens or not ends or ends[0] > words[-1][1]:
-            sentence = [0] * len(tokens)
-        else:
-            sentence = _joined(bisect_right(ends, start) for _, start, _ in words)
-        totals = [[0.0] * heads for _ in range(sentence[-1] + 1 if tokens else 1)]
-        counts = [0] * len(totals)
-        for position, (share, count) in enumerate(map(self._word, tokens)):
-            total = totals[sentence[position]]
-            for head in range(heads):
-                total[head] += share[head]
-            counts[sentence[position]] += count
+    def _sentence_total(self, tokens, shares, first: int, last: int) -> list[float]:
+        """One sentence's logit per head before the bias: its words' and pairs' weights over √(feature count)."""
+        in_sentence = shares[first:last]
+        totals = [sum(column) for column in zip(*(share for share, _ in in_sentence))]
+        count = sum(grams for _, grams in in_sentence) + last - first - 1
         get = self.vocabulary.get
-        for position, pair in enumerate(pair_features(tokens, self.masked)):
-            if sentence[position] == sentence[position + 1]:
-                counts[sentence[position]] += 1
-                index = get(pair)
-                if index is not None:
-                    total = totals[sentence[position]]
-                    for head, weight in enumerate(self.weights[index].tolist()):
-                        total[head] += weight
-        return sentence, totals, counts
+        for pair in pair_features(tokens[first:last], self.masked):
+            index = get(pair)
+            if index is not None:
+                totals = [total + weight for total, weight in zip(totals, self.weights[index].tolist())]
+        scale = 1.0 / math.sqrt(count) if count > 0 else 0.0
+        return [total * scale for total in totals]
 
     def probability(self, text: NormalisedText, head: str) -> float:
         """The calibrated probability of one head for the comment."""
@@ -196,34 +181,43 @@ class LinearModel:
         tokens = text.tokens
         if not tokens:
             return HeadScore(probability)
-        sentence, totals, counts = self._sentences(text)
-        worst = max(range(len(totals)), key=lambda k: totals[k][column] / math.sqrt(counts[k]) if counts[k] else 0.0)
-        moved = [self._word(token)[0][column] if sentence[i] == worst else -math.inf for i, token in enumerate(tokens)]
+        shares = list(map(self._word, tokens))
+        first, last = max(_sentences(text),
+                          key=lambda bounds: self._sentence_total(tokens, shares, *bounds)[column])
+        moved = [shares[i][0][column] for i in range(first, last)]
         get = self.vocabulary.get
-        for position, pair in enumerate(pair_features(tokens, self.masked)):
+        for offset, pair in enumerate(pair_features(tokens[first:last], self.masked)):
             index = get(pair)
-            if index is not None and sentence[position] == sentence[position + 1] == worst:
+            if index is not None:
                 half = float(self.weights[index, column]) / 2
-                moved[position] += half
-                moved[position + 1] += half
-        scale = 1.0 / math.sqrt(counts[worst]) if counts[worst] else 0.0
+                moved[offset] += half
+                moved[offset + 1] += half
+        count = sum(grams for _, grams in shares[first:last]) + last - first - 1
+        scale = 1.0 / math.sqrt(count) if count > 0 else 0.0
         floor = max(EVIDENCE_LOGITS, max(moved) * scale * EVIDENCE_SHARE)
         words = text.words
-        return HeadScore(probability, tuple(text.span(words[i][1], words[i][2])
+        return HeadScore(probability, tuple(text.span(words[first + i][1], words[first + i][2])
                                             for i, value in enumerate(moved) if value * scale >= floor))
 
 
-def _joined(ends_before: Iterable[int]) -> list[int]:
-    """Number each word's sentence from 0, joining a sentence of fewer than MIN_SENTENCE_WORDS words to the next
-    ("Ah, Ms." is no sentence: alone, its two words would weigh as much as a whole sentence's)."""
-    numbered, current, size, previous = [], 0, 0, None
-    for boundary in ends_before:
-        if previous is not None and boundary != previous and size >= MIN_SENTENCE_WORDS:
-            current, size = current + 1, 0
-        numbered.append(current)
-        size += 1
+def _sentences(text: NormalisedText) -> list[tuple[int, int]]:
+    """The comment's sentences as word ranges [first, last), a sentence of fewer than MIN_SENTENCE_WORDS words joined
+    to the next ("Ah, Ms." is no sentence: alone, its two words would weigh as much as a whole sentence's)."""
+    words = text.words
+    if not words:
+        return []
+    ends = _sentence_ends(text.text)
+    if not ends or ends[0] > words[-1][1]:
+        return [(0, len(words))]
+    ranges, first, previous = [], 0, None
+    for position, (_, start, _) in enumerate(words):
+        boundary = bisect_right(ends, start)
+        if previous is not None and boundary != previous and position - first >= MIN_SENTENCE_WORDS:
+            ranges.append((first, position))
+            first = position
         previous = boundary
-    return numbered
+    ranges.append((first, len(words)))
+    return ranges
 
 
 def _sentence_ends(text: str) -> list[int]:

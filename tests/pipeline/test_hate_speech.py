@@ -116,3 +116,17 @@ def test_span_covers_the_group_and_what_is_said_of_it():
     assert [span.text for span in result.spans] == ["refugees are vermin"]
     assert original[result.spans[0].start:result.spans[0].end] == "refugees are vermin"
     assert result.explanation.startswith("Dehumanising language")
+
+
+@pytest.mark.parametrize("text", [
+    "Hundreds of aboriginal women have been murdered, the inquiry found.",
+    "Cuban rafters were killed at sea in 1994.",
+    "Haitian migrants were deported from the Bahamas last year.",
+])
+def test_violence_told_as_done_in_the_passive_is_reporting_not_a_call(text):
+    assert score(text) < RULE.review_threshold
+
+
+@pytest.mark.parametrize("text", ["Muslims should be killed.", "Migrants must be deported.", "Refugees need to be shot."])
+def test_violence_called_for_in_the_passive_still_rejects(text):
+    assert score(text) >= RULE.reject_threshold

@@ -418,7 +418,7 @@ def _attack_on(tokens, first, last, lo, hi, lexicons: _Lexicons, params):
     after = _skip(tokens, last, hi, lexicons.modals)
     if after > last:
         hit = lexicons.violence.find(tokens, after, min(hi, after + 3))
-        if hit:
+        if hit and not _reported(tokens, last, hit[0]):
             return params["violence_score"], first, hit[1], "call for violence or exclusion"
     attack = _generalisation(tokens, first, last, lo, hi, before, lexicons, params) or \
         _conduct(tokens, first, last, hi, lexicons, params)
@@ -430,6 +430,12 @@ def _attack_on(tokens, first, last, lo, hi, lexicons: _Lexicons, params):
         if start is not None:
             return params["hostility_score"], start, last, "hostility to a group"
     return None
+
+
+def _reported(tokens, last, violence: int) -> bool:
+    """Violence told as done, in the passive ("women have been murdered", "migrants were deported"), not called for
+    ("migrants should be deported")."""
+    return tokens[violence].endswith("ed") and not {"been", "were", "was"}.isdisjoint(tokens[last:violence])
 
 
 def _violence_before(tokens, first, lo, lexicons: _Lexicons, params, last=None):
