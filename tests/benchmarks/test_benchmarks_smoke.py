@@ -43,7 +43,7 @@ def test_pipeline_benchmark_quick_on_the_shipped_corpus_prints_one_table_and_wri
     out = capsys.readouterr().out
     assert code == 0
     assert out.count("baseline (same run)") == 1
-    for row in ("short (~80 chars) median", "typical (~300 chars) median", "long (~2,000 chars) p99",
+    for row in ("short (~80 chars) median", "typical (~300 chars) median", "long (~3,500 chars) p99",
                 "contains_profanity", "word-list regex", "load_policy()"):
         assert row in out
     payload = json.loads(next(results.glob("*-quick.json")).read_text())
