@@ -138,7 +138,9 @@ def _params(path: Path, body: dict, rule_id: str) -> Mapping[str, Any]:
 
 def _with_model_files(path: Path, params: Mapping[str, Any], rule_id: str, digest) -> Mapping[str, Any]:
     """Feed the files that a rule's `*_model` params name (under models/ beside the policy, read by its filter) into
-    the version hash, so that a retrained model makes a new policy version; a file that cannot be read is refused."""
+    the version hash, so that a retrained model makes a new policy version, and give the filter their full path, so
+    that a policy elsewhere reads its own models; a file that cannot be read is refused."""
+    resolved = {}
     for key, filename in params.items():
         if not key.endswith("_model"):
             continue
@@ -150,7 +152,8 @@ def _with_model_files(path: Path, params: Mapping[str, Any], rule_id: str, diges
         except OSError as error:
             raise PolicyError(path, f"cannot read {file} ({error.strerror})", rule_id, f"params.{key}") from error
         digest.update(b"models/" + filename.encode() + b"\0" + raw)
-    return params
+        resolved[key] = str(file.resolve())
+    return MappingProxyType({**params, **resolved}) if resolved else params
 
 
 def _lexicons(path: Path, body: dict, rule_id: str, digest) -> Mapping[str, tuple[str, ...]]:

@@ -60,3 +60,12 @@ def test_a_missing_relevance_model_names_the_rule_and_the_param(policy_copy):
     (policy_copy.parent / "models" / load_policy(policy_copy).rule("off_topic").params["relevance_model"]).unlink()
     with pytest.raises(PolicyError, match=r"rule 'off_topic': field 'params.relevance_model': cannot read"):
         load_policy(policy_copy)
+
+
+def test_a_policy_elsewhere_judges_with_its_own_relevance_model(policy_copy):
+    filename = load_policy().rule("off_topic").params["relevance_model"]
+    own = policy_copy.parent / "models" / "off-topic-relevance.tsv"
+    own.write_text("(bias)\t9.0\n", encoding="utf-8")  # holds everything it is asked about
+    rule = load_policy(policy_copy).rule("off_topic")
+    assert rule.params["relevance_model"] == str(own.resolve()) != filename
+    assert relevance.load(rule.params["relevance_model"]).probability(set(), (), 1.0, {}) > 0.99
