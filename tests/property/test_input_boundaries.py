@@ -433,7 +433,8 @@ def test_a_nul_in_any_field_of_any_form_is_refused_naming_it_and_stores_nothing(
 @given(data=st.data())
 def test_any_value_in_any_field_of_any_form_never_fails(app, client, forms, data):
     admin, found = forms
-    form = data.draw(st.sampled_from(found), label="form")
+    # A form with no field of its own (the Hide Comments button) has nothing to send a value in.
+    form = data.draw(st.sampled_from([form for form in found if form.fields]), label="form")
     name = data.draw(st.sampled_from([field for field, _ in form.fields]), label="field")
     value = data.draw(st.one_of(unusable_text, any_text, over_long), label="value")
     before = stored()
