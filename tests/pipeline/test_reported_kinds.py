@@ -74,6 +74,10 @@ def test_a_slur_quoted_in_a_story_of_abuse_is_held_not_rejected():
     # Emoji as the gesture, and aimed at the reader.
     ("🖕🖕", "profanity"),
     ("🖕 to you and your talking points", "personal_attack"),
+    ("You are a 🤡", "personal_attack"),
+    ("Haitian exiles are 🐀🐀🐀", "hate_speech"),
+    # A group word before a word for people names the group.
+    ("Cuban rafters are vermin.", "hate_speech"),
     # Belittling the reader without a swear word.
     ("Learn to read before you comment on the accord.", "personal_attack"),
     ("Go back to your mother's basement and let adults discuss Cuba.", "personal_attack"),

@@ -342,7 +342,11 @@ def _mentions(tokens: list[str], found_at, lexicons: _Lexicons, reference_factor
     """Groups named (a group adjective before a word for people names one too: "white guys"); groups pointed at
     ("these people", "these dogs"); and, once a group is named, the pronouns after it that may stand for it.
     Leftmost first, longest first, not overlapping."""
-    candidates = [_Mention(first, last) for first, last in found_at["groups"]]
+    candidates = []
+    for first, last in found_at["groups"]:
+        # A group word used as an adjective takes the word for people after it ("Cuban rafters are rats").
+        noun = next((i for i in range(last, min(len(tokens), last + 2)) if tokens[i] in lexicons.people), None)
+        candidates.append(_Mention(first, last if noun is None else noun + 1))
     for first, last in found_at["group_adjectives"]:
         noun = next((i for i in range(last, min(len(tokens), last + 3)) if tokens[i] in lexicons.people), None)
         candidates.append(_Mention(first, noun + 1) if noun is not None else _Mention(first, last, adjective=True))
