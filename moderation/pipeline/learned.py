@@ -91,6 +91,7 @@ class LinearModel:
     def __post_init__(self):
         # Per-model caches: a word's share of the logits and its feature count, and a pair's share.
         object.__setattr__(self, "_word", lru_cache(maxsize=1 << 16)(self._word_share))
+        object.__setattr__(self, "_pair", lru_cache(maxsize=1 << 16)(self._pair_share))
 
     @classmethod
     def load(cls, source: Path | BinaryIO) -> LinearModel:
@@ -140,6 +141,11 @@ class LinearModel:
         rows = [index for index in map(get, grams) if index is not None]
         return tuple(self.weights[rows].sum(axis=0).tolist()), len(grams)
 
+    def _pair_share(self, first: str, second: str) -> tuple[float, ...] | None:
+        """The weights of two words in a row, or None when the pair is no feature."""
+        index = self.vocabulary.get(pair_features((first, second), self.masked)[0])
+        return None if index is None else tuple(self.weights[index].tolist())
+
     def logits(self, text: NormalisedText) -> tuple[float, ...]:
         """The raw logit per head of the comment's worst sentence for that head: tweets, forum sentences and short
         comments are what the model learned from, so a long comment is judged a sentence at a time. Plain Python
@@ -157,13 +163,9 @@ class LinearModel:
     def _sentence_total(self, tokens, shares, first: int, last: int) -> list[float]:
         """One sentence's logit per head before the bias: its words' and pairs' weights over √(feature count)."""
         in_sentence = shares[first:last]
-        totals = [sum(column) for column in zip(*(share for share, _ in in_sentence))]
+        pairs = [share for share in map(self._pair, tokens[first:last - 1], tokens[first + 1:last]) if share]
+        totals = [sum(column) for column in zip(*(share for share, _ in in_sentence), *pairs)]
         count = sum(grams for _, grams in in_sentence) + last - first - 1
-        get = self.vocabulary.get
-        for pair in pair_features(tokens[first:last], self.masked):
-            index = get(pair)
-            if index is not None:
-                totals = [total + weight for total, weight in zip(totals, self.weights[index].tolist())]
         scale = 1.0 / math.sqrt(count) if count > 0 else 0.0
         return [total * scale for total in totals]
 
