@@ -144,16 +144,23 @@ def _with_model_files(path: Path, params: Mapping[str, Any], rule_id: str, diges
     for key, filename in params.items():
         if not key.endswith("_model"):
             continue
-        if not isinstance(filename, str):
-            raise PolicyError(path, "must be a file name", rule_id, f"params.{key}")
-        file = path.parent / "models" / filename
-        try:
-            raw = file.read_bytes()
-        except OSError as error:
-            raise PolicyError(path, f"cannot read {file} ({error.strerror})", rule_id, f"params.{key}") from error
-        digest.update(b"models/" + filename.encode() + b"\0" + raw)
+        file, _ = _read_beside(path, "models", filename, rule_id, f"params.{key}", digest)
         resolved[key] = str(file.resolve())
     return MappingProxyType({**params, **resolved}) if resolved else params
+
+
+def _read_beside(path: Path, folder: str, filename, rule_id: str, field: str, digest) -> tuple[Path, bytes]:
+    """Read a file the policy names under `folder`/ beside it, feeding its name and bytes into the version hash;
+    raises PolicyError naming the rule and the field for a name that is not a string or a file that cannot be read."""
+    if not isinstance(filename, str):
+        raise PolicyError(path, "must be a file name", rule_id, field)
+    file = path.parent / folder / filename
+    try:
+        raw = file.read_bytes()
+    except OSError as error:
+        raise PolicyError(path, f"cannot read {file} ({error.strerror})", rule_id, field) from error
+    digest.update(f"{folder}/{filename}".encode() + b"\0" + raw)
+    return file, raw
 
 
 def _lexicons(path: Path, body: dict, rule_id: str, digest) -> Mapping[str, tuple[str, ...]]:
@@ -161,14 +168,7 @@ def _lexicons(path: Path, body: dict, rule_id: str, digest) -> Mapping[str, tupl
     files = _table(path, body, "lexicons", rule_id, required=False)
     loaded = {}
     for name, filename in files.items():
-        if not isinstance(filename, str):
-            raise PolicyError(path, "must be a file name", rule_id, f"lexicons.{name}")
-        file = path.parent / "lexicons" / filename
-        try:
-            raw = file.read_bytes()
-        except OSError as error:
-            raise PolicyError(path, f"cannot read {file} ({error.strerror})", rule_id, f"lexicons.{name}") from error
-        digest.update(filename.encode() + b"\0" + raw)
+        _, raw = _read_beside(path, "lexicons", filename, rule_id, f"lexicons.{name}", digest)
         loaded[name] = parse_lexicon(raw.decode("utf-8"))
     return MappingProxyType(loaded)
 
@@ -179,13 +179,8 @@ def _model_use(path: Path, body: dict, rule_id: str, digest) -> ModelUse | None:
     table = _table(path, body, "model", rule_id, required=False)
     if not table:
         return None
-    filename = _field(path, table, "file", str, rule_id, "model.file")
-    file = path.parent / "models" / filename
-    try:
-        raw = file.read_bytes()
-    except OSError as error:
-        raise PolicyError(path, f"cannot read {file} ({error.strerror})", rule_id, "model.file") from error
-    digest.update(b"models/" + filename.encode() + b"\0" + raw)
+    file, raw = _read_beside(path, "models", _field(path, table, "file", str, rule_id, "model.file"), rule_id,
+                             "model.file", digest)
     try:
         model = _load_model(hashlib.sha256(raw).hexdigest(), raw)
     except ModelError as error:
