@@ -260,3 +260,17 @@ def test_the_models_hold_follows_the_public_figure_setting():
 ])
 def test_the_model_passes_things_negations_quotes_and_swearing_left_to_other_rules(text):
     assert score(text) < RULE.review_threshold
+
+
+@pytest.mark.parametrize("text", [
+    "The reporter who wrote this is a lying hack.",
+    "Whoever wrote this article is an idiot.",
+    "I think the guy who posted this is a moron.",
+])
+def test_the_writer_named_by_what_they_wrote_is_in_the_conversation(text):
+    assert score(text, GRAMMAR_ONLY) == RULE.params["insult_score"]
+
+
+@pytest.mark.parametrize("text", ["The man who wrote this is a genius.", "The law that he wrote is stupid."])
+def test_a_clause_about_writing_aims_no_insult_by_itself(text):
+    assert score(text) < RULE.review_threshold

@@ -33,6 +33,9 @@ def judge(text: str):
     # Names and places with bad substrings.
     "Professor Anna Libshitz and Mayor Tom Cockburn spoke at the Sussex hearing on Cuban visas.",
     "Sen. Dick Lugar once met gay rights activists in Havana.",
+    "Analysts assess Shiite turnout in Iraq, Mr. Matsushita told the Havana forum.",
+    # Mild words said of nothing are not a personal attack.
+    "Damn, the ferry to Havana was late again.",
     # Counter-speech, negated hate, reported slurs.
     "Calling migrants 'cockroaches' is vile and has no place in this debate.",
     "Saying that Cubans are animals is racist, and whoever wrote that should be ashamed.",

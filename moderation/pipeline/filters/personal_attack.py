@@ -122,6 +122,8 @@ class _Lexicon:
     verbs_after_a_subject: frozenset
     determiners: frozenset
     pointing_away: frozenset
+    relative_pronouns: frozenset
+    writing_verbs: frozenset
     not_imperative: frozenset
     reporting: frozenset
 
@@ -283,6 +285,8 @@ def _lexicon(rule: Rule) -> _Lexicon:
         verbs_after_a_subject=frozenset(params["verbs_after_a_subject"]),
         determiners=frozenset(params["determiners"]),
         pointing_away=frozenset(params["pointing_away"]),
+        relative_pronouns=frozenset(params["relative_pronouns"]),
+        writing_verbs=frozenset(params["writing_verbs"]),
         not_imperative=frozenset(params["not_imperative"]),
         reporting=frozenset(params["reporting_verbs"]),
     )
@@ -787,10 +791,28 @@ def _subject(scan: _Scan, copula: int, kind: str):
     word, start, _ = tokens[position]
     if word in lexicon.you or word in lexicon.targets or scan.origin[start] in scan.mentions:
         return ("direct", start)
+    writer = _writer_by_clause(tokens, position, lexicon)
+    if writer is not None:
+        return ("direct", tokens[writer][1])
     if word in lexicon.first_persons or word in lexicon.things or (position and tokens[position - 1][0] in lexicon.reporting):
         return None
     if kind != "adjective" and (word in lexicon.public_offices or _capitalised(scan, start)):
         return ("third", start)
+    return None
+
+
+def _writer_by_clause(tokens: list, position: int, lexicon: _Lexicon) -> int | None:
+    """The writer named by what they wrote, in a clause ending just before the copula: "the reporter who wrote
+    this", "whoever wrote this article"; the index of the word that names them, or None."""
+    for relative in range(position, max(position - 5, 0) - 1, -1):
+        if tokens[relative][0] not in lexicon.relative_pronouns:
+            continue
+        clause = {word for word, _, _ in tokens[relative + 1:position + 1]}
+        if lexicon.writing_verbs.isdisjoint(clause):
+            return None
+        if relative and (tokens[relative - 1][0] in lexicon.targets or tokens[relative - 1][0] in lexicon.person_nouns):
+            return relative - 1
+        return relative if relative == 0 or tokens[relative - 1][0] == "." else None
     return None
 
 
