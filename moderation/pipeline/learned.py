@@ -3,13 +3,15 @@ harm (toxic, hate, insult), kept as data under policies/models/ and trained by `
 
 Features, shared by training and serving so that both see the same thing: for every word of `NormalisedText.tokens`,
 its character 3-, 4- and 5-grams padded with a space at each end and the word itself; for every two words in a row,
-the pair. Each feature's value is its count times its idf, and the whole vector is divided by the square root of the
-number of features, so that a comment's score is a sum over its words: a word's share is computed once and cached,
-and the evidence for a score is the words whose share moved it most, mapped back to the original characters.
+the pair. A feature's value is its count times its idf, over the square root of the number of features of its
+sentence; a comment's logit per head is that of its worst sentence. A sentence's logit is thus a sum over its words
+and pairs, each share computed once and cached, and the evidence for a score is the words whose share moved it most,
+mapped back to the original characters.
 
 The artifact (`*.npz`, no pickles) holds `vocabulary` (UTF-8, one feature a line), `weights` (features × heads,
-idf folded in), `bias`, `heads`, `masked` (the identity words read as one feature, see IDENTITY) and Platt `calibration` (a, b per head: p = 1 / (1 + exp(-(a z + b)))) fitted on the
-development fold, so a probability threshold in the policy means what it says there.
+idf folded in), `bias`, `heads`, `masked` (the identity words read as one feature, see IDENTITY) and Platt
+`calibration` (a, b per head: p = 1 / (1 + exp(-(a z + b)))) fitted on the development fold, so a probability
+threshold in the policy means what it says there.
 """
 from __future__ import annotations
 
@@ -79,7 +81,7 @@ class HeadScore:
 
 @dataclass(frozen=True, eq=False)
 class LinearModel:
-    """The heads' weights over a shared vocabulary; `score` is cached per comment so every filter shares one pass."""
+    """The heads' weights over a shared vocabulary; `logits` are cached per comment, so every filter shares one pass."""
 
     heads: tuple[str, ...]
     vocabulary: dict[str, int] = field(repr=False)
@@ -134,8 +136,8 @@ class LinearModel:
             raise KeyError(f"no head {name!r} (the model has {', '.join(self.heads)})") from None
 
     def _word_share(self, word: str) -> tuple[tuple[float, ...], int]:
-        """The summed weights of one word's features (a tuple per head: NumPy builds a matrix from tuples fastest),
-        and how many features it has."""
+        """The summed weights of one word's features, a float per head (plain tuples: summing them with zip beats a
+        NumPy call per word), and how many features it has."""
         grams = word_features(word, self.masked)
         get = self.vocabulary.get
         rows = [index for index in map(get, grams) if index is not None]

@@ -22,10 +22,11 @@ from moderation.training.datasets import HEADS, SOURCES, Example
 ARTIFACT = "comments.npz"
 CARD = "comments.md"
 MIN_DOCUMENT_FREQUENCY = 3
-# Inverse regularisation strength per head, chosen on the development fold (model card: "How the settings were
-# chosen"); hate and insult learn from fewer positives and need more freedom to use rare n-grams.
+# Inverse regularisation strength per head: hate and insult learn from fewer positives and get more freedom to use
+# rare n-grams. On the development fold, C = 4 and C = 16 put the hate head's ROC AUC within 0.02 of each other.
 REGULARISATION = {"toxic": 2.0, "hate": 4.0, "insult": 4.0}
-# Features kept in the artifact: the largest weights, which keep the development scores within 0.01 of the full model.
+# At most this many features, the largest weights first; the public sets give about 171,000 at MIN_DOCUMENT_FREQUENCY,
+# all kept (1.4 MB compressed), so this bounds the artifact only if more data comes.
 KEEP_FEATURES = 200_000
 CLEAN_SHARES = (0.005, 0.01, 0.02)
 
