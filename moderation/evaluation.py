@@ -162,15 +162,20 @@ def predict(rows: Iterable[Row], category: str, policy, context: ModerationConte
     """Run the policy on every row; flagged means the category's rule (or any rule) acted."""
     context = context or ModerationContext()
     for row in rows:
-        try:
-            verdict = moderate(row.text[: policy.max_length], context, policy)
-        except Refused:
-            yield Prediction(row, False, 0.0)
-            continue
-        findings = [f for f in verdict.findings if category in ("any", f.category)]
-        acting = [f for f in findings if f.action != "none"]
-        chars = frozenset(i for f in acting for span in f.result.spans for i in range(span.start, span.end))
-        yield Prediction(row, bool(acting), max((f.result.score for f in findings), default=0.0), chars)
+        yield judge(row, category, policy, context)
+
+
+def judge(row: Row, category: str, policy, context: ModerationContext) -> Prediction:
+    """What the policy did with one row in its context: flagged when the category's rule (or any rule) acted, with
+    the characters its acting findings marked."""
+    try:
+        verdict = moderate(row.text[: policy.max_length], context, policy)
+    except Refused:
+        return Prediction(row, False, 0.0)
+    findings = [f for f in verdict.findings if category in ("any", f.category)]
+    acting = [f for f in findings if f.action != "none"]
+    chars = frozenset(i for f in acting for span in f.result.spans for i in range(span.start, span.end))
+    return Prediction(row, bool(acting), max((f.result.score for f in findings), default=0.0), chars)
 
 
 def metrics(pairs: Iterable[tuple[bool, bool]]) -> dict:

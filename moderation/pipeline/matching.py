@@ -311,3 +311,19 @@ def positions(tokens: Sequence[str], wanted: Iterable[str]) -> list[int]:
                 break
             found.append(position)
     return found
+
+
+_CAPITALISED_AFTER = re.compile(r"\s+[A-Z][a-z]")
+_CAPITALISED_BEFORE = re.compile(r"[A-Z][\w.]*\s+$")
+
+
+def written_as_a_name(text: NormalisedText, hit: Hit) -> bool:
+    """Whether a hit is written as part of a name: capitalised (not shouted) beside another capitalised word, as in
+    "Sen. Dick Durbin", "Moby Dick", "Dr. Herman Libshitz"."""
+    span = text.span(hit.start, hit.end)
+    if not span.text[:1].isupper() or span.text.isupper():
+        return False
+    original = text.original
+    return bool(_CAPITALISED_AFTER.match(original, span.end)
+                or _CAPITALISED_BEFORE.search(original, max(0, span.start - 40), span.start))
+

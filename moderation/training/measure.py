@@ -10,9 +10,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from moderation.evaluation import Prediction, Row, better_profanity_check, metrics, span_f1
-from moderation.pipeline import moderate
-from moderation.pipeline.types import Refused
+from moderation.evaluation import Prediction, Row, better_profanity_check, judge, metrics, span_f1
 from moderation.training import datasets
 from moderation.training.datasets import Example
 
@@ -54,19 +52,9 @@ def held_out(data_dir: Path, measure: Measure) -> list[Example]:
 
 
 def predict(examples: Iterable[Example], category: str, label: str, policy) -> list[Prediction]:
-    """The policy's action on each example, in its own context; flagged when the category's rule (or any) acted."""
-    predictions = []
-    for example in examples:
-        row = Row(example.text, example.labels[label], example.chars)
-        try:
-            verdict = moderate(example.text[: policy.max_length], example.context, policy)
-        except Refused:
-            predictions.append(Prediction(row, False, 0.0))
-            continue
-        acting = [f for f in verdict.findings if f.action != "none" and category in ("any", f.category)]
-        chars = frozenset(i for f in acting for span in f.result.spans for i in range(span.start, span.end))
-        predictions.append(Prediction(row, bool(acting), max((f.result.score for f in acting), default=0.0), chars))
-    return predictions
+    """The policy's action on each example, in its own context (see evaluation.judge)."""
+    return [judge(Row(example.text, example.labels[label], example.chars), category, policy, example.context)
+            for example in examples]
 
 
 def alt_profanity_check() -> Callable[[str], bool] | None:

@@ -5,7 +5,6 @@ which serving never imports. Run through `flask --app moderation policy train --
 """
 from __future__ import annotations
 
-import math
 import time
 from functools import partial
 from collections import Counter
@@ -134,6 +133,8 @@ def _probabilities(model: LinearModel, logits: np.ndarray) -> np.ndarray:
 def _card(model: LinearModel, data_dir: Path, examples: list[Example], dev: list[Example], logits: np.ndarray,
           seconds: float) -> str:
     """The model card: data and licences, label mapping, development figures, clean news comments held, weaknesses."""
+    from sklearn.metrics import roc_auc_score
+
     counts = Counter(example.source for example in examples)
     probabilities = _probabilities(model, logits)
     lines = [
@@ -171,7 +172,7 @@ def _card(model: LinearModel, data_dir: Path, examples: list[Example], dev: list
         labels = np.array([dev[k].labels[head] for k in rows], dtype=bool)
         scores = probabilities[rows, column]
         f1, threshold = best_f1(labels, scores)
-        lines.append(f"| {head} | {len(rows)} | {int(labels.sum())} | {roc_auc(labels, scores):.3f} | {f1:.3f} | "
+        lines.append(f"| {head} | {len(rows)} | {int(labels.sum())} | {roc_auc_score(labels, scores):.3f} | {f1:.3f} | "
                      f"{threshold:.2f} |")
     lines += ["", *_clean_table(model, data_dir), "", *KNOWN_WEAKNESSES]
     return "\n".join(lines) + "\n"
@@ -198,22 +199,12 @@ def _clean_table(model: LinearModel, data_dir: Path) -> list[str]:
 
 def best_f1(labels: np.ndarray, scores: np.ndarray) -> tuple[float, float]:
     """The best F1 over thresholds and the threshold reaching it."""
-    order = np.argsort(-scores, kind="stable")
-    hits = np.cumsum(labels[order])
-    precision = hits / np.arange(1, len(order) + 1)
-    recall = hits / max(1, labels.sum())
-    f1 = np.where(precision + recall > 0, 2 * precision * recall / np.maximum(precision + recall, 1e-12), 0)
+    from sklearn.metrics import precision_recall_curve
+
+    precision, recall, thresholds = precision_recall_curve(labels, scores)
+    f1 = 2 * precision[:-1] * recall[:-1] / np.maximum(precision[:-1] + recall[:-1], 1e-12)
     best = int(np.argmax(f1))
-    return float(f1[best]), float(scores[order][best])
-
-
-def roc_auc(labels: np.ndarray, scores: np.ndarray) -> float:
-    """The area under the ROC curve (the probability a positive outranks a negative)."""
-    positives, negatives = labels.sum(), (~labels).sum()
-    if not positives or not negatives:
-        return math.nan
-    ranks = np.argsort(np.argsort(scores, kind="stable"), kind="stable") + 1
-    return float((ranks[labels].sum() - positives * (positives + 1) / 2) / (positives * negatives))
+    return float(f1[best]), float(thresholds[best])
 
 
 KNOWN_WEAKNESSES = [

@@ -15,13 +15,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from moderation.pipeline.learned import combine
-from moderation.pipeline.matching import Matcher, PhraseSet, compile_lexicons
+from moderation.pipeline.matching import Matcher, PhraseSet, compile_lexicons, written_as_a_name
 from moderation.pipeline.normalise import NormalisedText
 from moderation.pipeline.types import FilterResult, ModerationContext
 
 _SENTENCE_END = re.compile(r"[.!?;\n]+")
 # A passage in quotation marks, single or double: an apostrophe inside a word (don't) opens none.
-_CAPITALISED_AFTER = re.compile(r"\s+[A-Z][a-z]")
 _QUOTED = re.compile(r"(?<!\w)(['\"])[^'\"\n]{2,300}\1(?!\w)")
 _NEGATED = re.compile(r"\b(?:not|never|no)\b|n't")
 _CONTRACTED_NOT = re.compile(r"n't\b")
@@ -100,7 +99,7 @@ def check(text: NormalisedText, context: ModerationContext, rule) -> FilterResul
     lexicons = _lexicons(rule)
     params = rule.params
     hits = lexicons.words.find(text)
-    abuse = [(hit.start, hit.end) for hit in hits if hit.tier in ABUSE_TIERS and not _a_name(text, hit)]
+    abuse = [(hit.start, hit.end) for hit in hits if hit.tier in ABUSE_TIERS and not written_as_a_name(text, hit)]
     findings = _slurs(text, hits, lexicons, params) + _aimed_slurs(text, lexicons, params)
     findings += _group_attacks(text, abuse, lexicons, params)
     findings += [(params["phrase_score"], hit.start, hit.end, "hateful slogan") for hit in hits if hit.tier == "phrase"]
@@ -111,12 +110,6 @@ def check(text: NormalisedText, context: ModerationContext, rule) -> FilterResul
     certain = any(kind == "slur" and score >= params["strong_slur_score"] for score, _, _, kind in findings)
     return combine(_result(text, findings), text, rule.model, certain,
                    countered=lambda _: bool(_scan(list(text.tokens), lexicons)["condemnation"]))
-
-
-def _a_name(text: NormalisedText, hit) -> bool:
-    """A swear word written as a name, capitalised before another capitalised word (Sen. Dick Lugar)."""
-    span = text.span(hit.start, hit.end)
-    return span.text[:1].isupper() and not span.text.isupper() and bool(_CAPITALISED_AFTER.match(text.original, span.end))
 
 
 def _result(text: NormalisedText, findings: list) -> FilterResult:

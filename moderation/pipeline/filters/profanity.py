@@ -3,16 +3,13 @@
 and max_masked_share."""
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 
-from moderation.pipeline.matching import Hit, Matcher, compile_lexicons
+from moderation.pipeline.matching import Hit, Matcher, compile_lexicons, written_as_a_name
 from moderation.pipeline.normalise import NormalisedText
 from moderation.pipeline.types import FilterResult, ModerationContext
 
 TIERS = ("strong", "mild")
-_CAPITALISED_AFTER = re.compile(r"\s+[A-Z][a-z]")
-_CAPITALISED_BEFORE = re.compile(r"[A-Z][\w.]*\s+$")
 
 
 def check(text: NormalisedText, context: ModerationContext, rule) -> FilterResult:
@@ -55,12 +52,7 @@ def _is_name(hit: Hit, text: NormalisedText, rule) -> bool:
     Moby Dick), or any word that holds a listed root only inside it (Dr. Herman Libshitz, Ben Schmuckler)."""
     if hit.word not in rule.params.get("name_words", ()) and hit.word.startswith(_roots(rule)):
         return False
-    span = text.span(hit.start, hit.end)
-    if not span.text[:1].isupper() or span.text.isupper():
-        return False
-    original = text.original
-    return bool(_CAPITALISED_AFTER.match(original, span.end)
-                or _CAPITALISED_BEFORE.search(original, max(0, span.start - 40), span.start))
+    return written_as_a_name(text, hit)
 
 
 @lru_cache(maxsize=16)
