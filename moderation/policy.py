@@ -11,7 +11,9 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping
 
+from moderation.pipeline.language import LanguageDetector
 from moderation.pipeline.learned import LinearModel, ModelError, ModelUse
+from moderation.pipeline.normalise import fold
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_POLICY_FILE = REPO_ROOT / "policies" / "miami-herald.toml"
@@ -25,7 +27,7 @@ class PolicyError(ValueError):
     def __init__(self, path: Path | str, message: str, rule: str | None = None, field: str | None = None):
         where = str(path) + (f": rule {rule!r}" if rule else "") + (f": field {field!r}" if field else "")
         super().__init__(f"{where}: {message}")
-        self.path, self.rule, self.field = str(path), rule, field
+        self.path, self.rule, self.field, self.message = str(path), rule, field, message
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -53,8 +55,28 @@ class Rule:
 
 
 @dataclass(frozen=True, slots=True, eq=False)
+class Language:
+    """The policy in one language (a `[languages.CODE]` table): the page's paragraph and pre-moderation note as
+    readers of that language are shown them, `translation` marking a translation of the policy's own text (None for
+    the policy's own language), and the rules as enforced on comments in that language: the same ids and categories,
+    with that language's titles, sentences, word lists, grammar and model."""
+
+    code: str
+    name: str
+    paragraph: str
+    premoderation_note: str
+    translation: str | None
+    rules: tuple[Rule, ...]
+
+    def rule(self, rule_id: str) -> Rule:
+        """The rule with this id."""
+        return next(rule for rule in self.rules if rule.id == rule_id)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
 class Policy:
-    """A whole comment policy; `version` hashes the file and its lexicons so old verdicts stay explainable."""
+    """A whole comment policy; `version` hashes the file and its lexicons so old verdicts stay explainable.
+    `rules` are those of the policy's own `language`; `languages` holds it and every translation, by ISO 639-1 code."""
 
     name: str
     version: str
@@ -65,10 +87,23 @@ class Policy:
     premoderation_note: str
     settings: Mapping[str, Any]
     rules: tuple[Rule, ...]
+    language: str
+    languages: Mapping[str, Language]
+    detector: LanguageDetector
 
     def rule(self, rule_id: str) -> Rule:
         """The rule with this id."""
         return next(rule for rule in self.rules if rule.id == rule_id)
+
+    def in_language(self, code: str | None) -> Language:
+        """The policy as readers of `code` are shown it; the policy's own language for a language it lacks."""
+        return self.languages.get(code or "") or self.languages[self.language]
+
+    def rules_in(self, codes: tuple[str, ...]) -> list[tuple[Rule, ...]]:
+        """For each rule, its versions in the covered languages among `codes` (the policy's own rule when none is
+        covered): what runs on a comment written in those languages."""
+        covered = [self.languages[code] for code in codes if code in self.languages] or [self.languages[self.language]]
+        return [tuple(language.rule(rule.id) for language in covered) for rule in self.rules]
 
 
 def load_policy(path: str | Path | None = None) -> Policy:
@@ -83,19 +118,74 @@ def load_policy(path: str | Path | None = None) -> Policy:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise PolicyError(path, f"not valid TOML: {error}") from error
     digest = hashlib.sha256(raw)
-    rules = tuple(_rule(path, rule_id, body, digest) for rule_id, body in _table(path, data, "rules", None).items())
+    rule_tables = _table(path, data, "rules", None)
+    rules = tuple(_rule(path, rule_id, body, digest) for rule_id, body in rule_tables.items())
     _check_rules(path, rules)
+    paragraph = _field(path, data, "paragraph", str, None).strip()
+    premoderation_note = _field(path, data, "premoderation_note", str, None).strip()
+    own = _field(path, data, "language", str, None) if "language" in data else "en"
+    tables = _table(path, data, "languages", None, required=False)
+    own_table = tables.get(own, {})
+    languages = {own: Language(own, own_table.get("name", own), paragraph, premoderation_note, None, rules)}
+    function_words = {own: _function_words(path, own, own_table, digest)}
+    for code, table in tables.items():
+        if code != own:
+            languages[code] = _language(path, code, table, rule_tables, digest)
+            function_words[code] = _function_words(path, code, table, digest)
     return Policy(
         name=_field(path, data, "name", str, None),
         version=digest.hexdigest()[:16],
         path=str(path),
-        paragraph=_field(path, data, "paragraph", str, None).strip(),
+        paragraph=paragraph,
         max_length=_positive_int(path, data, "max_length"),
         default_mode=_choice(path, data, "default_mode", MODES, None),
-        premoderation_note=_field(path, data, "premoderation_note", str, None).strip(),
-        settings=MappingProxyType({k: v for k, v in data.items() if isinstance(v, dict) and k != "rules"}),
+        premoderation_note=premoderation_note,
+        settings=MappingProxyType({k: v for k, v in data.items()
+                                   if isinstance(v, dict) and k not in ("rules", "languages")}),
         rules=rules,
+        language=own,
+        languages=MappingProxyType(languages),
+        detector=LanguageDetector(MappingProxyType(function_words)),
     )
+
+
+def _language(path: Path, code: str, table: Any, rule_tables: dict, digest) -> Language:
+    """Validate one `[languages.CODE]` table: its texts, marked as a translation, and a table per rule of the policy,
+    each read over the policy's own rule: its title, sentence and params replace the original's (params key by key,
+    so scores and thresholds are shared unless given); its lexicons and model are its own, none inherited."""
+    where = f"languages.{code}"
+    if not isinstance(table, dict):
+        raise PolicyError(path, "must be a table", None, where)
+    texts = {key: _field(path, table, key, str, None, f"{where}.{key}").strip()
+             for key in ("name", "translation", "paragraph", "premoderation_note")}
+    own_rules = _table(path, table, "rules", None, field=f"{where}.rules")
+    unknown = sorted(set(own_rules) - set(rule_tables))
+    if unknown:
+        raise PolicyError(path, f"no rule {unknown[0]!r} in the policy (it has {', '.join(rule_tables)})", None,
+                          f"{where}.rules")
+    rules = []
+    for rule_id, body in rule_tables.items():
+        own = own_rules.get(rule_id)
+        if not isinstance(own, dict):
+            raise PolicyError(path, "missing" if own is None else "must be a table", None, f"{where}.rules.{rule_id}")
+        merged = {**{k: v for k, v in body.items() if k not in ("lexicons", "model")}, **own,
+                  "params": {**body.get("params", {}), **own.get("params", {})}}
+        try:
+            rules.append(_rule(path, rule_id, merged, digest))
+        except PolicyError as error:
+            raise PolicyError(path, error.message, f"{where}.rules.{rule_id}", error.field) from error
+    return Language(code, texts["name"], texts["paragraph"], texts["premoderation_note"], texts["translation"],
+                    tuple(rules))
+
+
+def _function_words(path: Path, code: str, table: dict, digest) -> frozenset[str]:
+    """The language's function words (`function_words`, a file under lexicons/), by which a second language is seen in
+    a comment; none for a policy that names no file."""
+    filename = table.get("function_words")
+    if filename is None:
+        return frozenset()
+    _, raw = _read_beside(path, "lexicons", filename, None, f"languages.{code}.function_words", digest)
+    return frozenset(parse_lexicon(raw.decode("utf-8")))
 
 
 def _rule(path: Path, rule_id: str, body: Any, digest) -> Rule:
@@ -216,9 +306,10 @@ def _probability(path: Path, value, rule_id: str, field: str) -> float:
 
 
 def parse_lexicon(content: str) -> tuple[str, ...]:
-    """Entries of a word list: one a line, lower-cased, `#` starting a comment, blank lines ignored."""
+    """Entries of a word list: one a line, folded as comments are (lower case, no accents: "maricón" is "maricon",
+    "coño" "cono"), `#` starting a comment, blank lines ignored."""
     entries = (line.split("#", 1)[0].strip().lower() for line in content.splitlines())
-    return tuple(dict.fromkeys(entry for entry in entries if entry))
+    return tuple(dict.fromkeys(entry if entry.isascii() else fold(entry) for entry in entries if entry))
 
 
 def _check_rules(path: Path, rules: tuple[Rule, ...]) -> None:

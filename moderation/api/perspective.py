@@ -24,7 +24,6 @@ from moderation.policy import Policy, current_policy
 bp = Blueprint("perspective", __name__)
 DISCOVERY_PATH = Path(__file__).with_name("perspective_discovery.json")
 ERROR_DETAIL_TYPE = "type.googleapis.com/google.commentanalyzer.v1alpha1.Error"
-SUPPORTED_LANGUAGE = "en"  # the policy's word lists and phrases are English
 SCORE_TYPES = (None, "SCORE_TYPE_UNSPECIFIED", "PROBABILITY")
 TEXT_TYPES = (None, "TEXT_TYPE_UNSPECIFIED", "PLAIN_TEXT")
 # Google's canonical status names for the HTTP statuses we answer with.
@@ -115,18 +114,27 @@ def comment_text(data: dict, policy: Policy) -> str:
 
 
 def requested_languages(data: dict, attributes: list[str]) -> tuple[str, ...]:
-    """The request's languages; anything but English is refused, since the policy's lexicons are English."""
+    """The request's languages as written (ISO 639-1 or BCP-47 tags such as "es-US")."""
     languages = member(data, "languages", list) or []
     if not all(isinstance(language, str) for language in languages):
         raise PerspectiveError("Invalid value at 'languages'.")
-    unsupported = [lang for lang in languages if lang.split("-")[0].split("_")[0].lower() != SUPPORTED_LANGUAGE]
-    if unsupported:
-        raise PerspectiveError(
-            f"Attribute {attributes[0]} does not support request languages: {', '.join(languages)}",
-            "LANGUAGE_NOT_SUPPORTED_BY_ATTRIBUTE",
-            languageNotSupportedByAttributeError={"detectedLanguages": [SUPPORTED_LANGUAGE], "attribute": attributes[0]},
-        )
     return tuple(languages)
+
+
+def judged_languages(text: str, requested: tuple[str, ...], attributes: list[str],
+                     policy: Policy) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(the languages the comment is judged in, those detected in it): the request's languages when it names them,
+    else the detected ones. A language the policy has no rules for is refused as Perspective refuses one an
+    attribute does not support: 400 LANGUAGE_NOT_SUPPORTED_BY_ATTRIBUTE with the detected languages."""
+    detected = policy.detector.detect(text)
+    codes = tuple(dict.fromkeys(tag.replace("_", "-").split("-")[0].lower() for tag in requested)) or detected
+    if any(code not in policy.detector.covered for code in codes):
+        raise PerspectiveError(
+            f"Attribute {attributes[0]} does not support request languages: {', '.join(requested or detected)}",
+            "LANGUAGE_NOT_SUPPORTED_BY_ATTRIBUTE",
+            languageNotSupportedByAttributeError={"detectedLanguages": list(detected), "attribute": attributes[0]},
+        )
+    return codes, detected
 
 
 def requested_attributes(data: dict) -> tuple[Requested, ...]:
@@ -190,15 +198,11 @@ def parse_analyze(data: dict, policy: Policy) -> AnalyzeRequest:
     )
 
 
-def verdict_for(text: str, context: ModerationContext, policy: Policy) -> dict:
+def verdict_for(text: str, context: ModerationContext, policy: Policy, languages: tuple[str, ...]) -> dict:
     try:
-        return moderate(text, context, policy).to_dict()
+        return moderate(text, context, policy, languages).to_dict()
     except Refused as refusal:  # only empty or too long text, both checked before; kept in Google's shape
         raise PerspectiveError(refusal.message, "COMMENT_EMPTY" if refusal.code == "empty" else "COMMENT_TOO_LONG") from None
-
-
-def language_fields(languages: tuple[str, ...]) -> dict:
-    return {"languages": list(languages) or [SUPPORTED_LANGUAGE], "detectedLanguages": [SUPPORTED_LANGUAGE]}
 
 
 @bp.post("/v1alpha1/comments:analyze")
@@ -207,7 +211,9 @@ def analyze():
     """Score a comment on the requested attributes; nothing is stored, whatever doNotStore says."""
     policy = current_policy()
     parsed = parse_analyze(request_object(), policy)
-    verdict = verdict_for(parsed.text, parsed.context, policy)
+    attribute_names = [attribute.name for attribute in parsed.attributes]
+    languages, detected = judged_languages(parsed.text, parsed.languages, attribute_names, policy)
+    verdict = verdict_for(parsed.text, parsed.context, policy, languages)
     utf16 = utf16_offsets(parsed.text) if parsed.spans else None  # counted once, shared by every attribute
     scores = {}
     for attribute in parsed.attributes:
@@ -215,7 +221,8 @@ def analyze():
         if attribute.threshold is None or scored["summaryScore"]["value"] >= attribute.threshold:
             scores[attribute.name] = scored
     answer = {"attributeScores": scores} if scores else {}
-    answer.update(language_fields(parsed.languages))
+    answer["languages"] = list(parsed.languages) or list(detected[:1])
+    answer["detectedLanguages"] = list(detected)
     if parsed.client_token is not None:
         answer["clientToken"] = parsed.client_token
     return jsonify(answer)
@@ -246,7 +253,8 @@ def suggestscore():
     scores = suggested_scores(data)
     languages = requested_languages(data, list(scores))
     member(data, "clientToken", str)
-    verdict = verdict_for(text, ModerationContext(), policy)
+    judged, detected = judged_languages(text, languages, list(scores), policy)
+    verdict = verdict_for(text, ModerationContext(), policy, judged)
     rejected = max(scored["summaryScore"]["value"] for scored in scores.values()) >= 0.5
     db.session.add(ScoreFeedback(
         api_key_id=current_key().id, text=text, suggested_scores=scores, verdict=verdict,
@@ -254,7 +262,7 @@ def suggestscore():
     ))
     db.session.commit()
     answer = {"requestedLanguages": list(languages)} if languages else {}
-    answer["detectedLanguages"] = [SUPPORTED_LANGUAGE]
+    answer["detectedLanguages"] = list(detected)
     if data.get("clientToken") is not None:
         answer["clientToken"] = data["clientToken"]
     return jsonify(answer)

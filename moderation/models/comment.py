@@ -24,6 +24,7 @@ class Comment(db.Model):
         Index("ix_comments_article_status", "article_id", "status", "created_at"),
         Index("ix_comments_queue_score", "status", "max_score", "id"),
         Index("ix_comments_author_created", "author_id", "created_at"),
+        Index("ix_comments_language_queue", "language", "status", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -41,6 +42,8 @@ class Comment(db.Model):
     max_score: Mapped[float] = mapped_column(Float, default=0.0)
     policy_name: Mapped[str] = mapped_column(String(100))
     policy_version: Mapped[str] = mapped_column(String(64))
+    # The main language the verdict was judged in (ISO 639-1; the verdict lists them all); None before it was kept.
+    language: Mapped[str | None] = mapped_column(String(35))
     featured: Mapped[bool] = mapped_column(default=False)
     report_count: Mapped[int] = mapped_column(default=0)
     resubmitted: Mapped[bool] = mapped_column(default=False)  # the one nudge-edit has been used

@@ -172,6 +172,12 @@ def normalise(text: str) -> NormalisedText:
     return NormalisedText(text, rewritten, origin, ends, plain)
 
 
+def fold(text: str) -> str:
+    """`text` folded as a comment is before its words are read (case, accents, look-alikes), without the offset map:
+    for word lists written with their accents."""
+    return _fold(text)[0]
+
+
 @lru_cache(maxsize=4096)
 def _fold_char(ch: str) -> str:
     """One original code point as zero or more folded characters."""

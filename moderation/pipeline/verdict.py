@@ -35,6 +35,8 @@ class Verdict:
     policy_version: str
     findings: tuple[Finding, ...]
     reasons: tuple[dict, ...]
+    # ISO 639-1 codes, the main one first: what the comment was judged in.
+    languages: tuple[str, ...] = ()
 
     @property
     def max_score(self) -> float:
@@ -48,11 +50,15 @@ class Verdict:
             "policy": {"name": self.policy_name, "version": self.policy_version},
             "categories": {finding.category: finding.to_dict() for finding in self.findings},
             "reasons": [dict(reason) for reason in self.reasons],
+            "language": self.languages[0] if self.languages else None,
+            "languages": list(self.languages),
         }
 
 
-def decide(policy, results: list[tuple[object, FilterResult]], premoderate: bool) -> Verdict:
-    """Reject if any rule reaches reject, else review if any reaches review, else publish (review when premoderated)."""
+def decide(policy, results: list[tuple[object, FilterResult]], premoderate: bool,
+           languages: tuple[str, ...] = ()) -> Verdict:
+    """Reject if any rule reaches reject, else review if any reaches review, else publish (review when premoderated);
+    `languages` (ISO 639-1 codes) are those the comment was judged in."""
     findings = tuple(Finding(rule.category, rule.sentence, result, rule.action(result.score)) for rule, result in results)
     acting = [finding for finding in findings if finding.action != "none"]
     outcome = "reject" if any(f.action == "reject" for f in acting) else "review" if acting else "publish"
@@ -61,4 +67,4 @@ def decide(policy, results: list[tuple[object, FilterResult]], premoderate: bool
         outcome = "review"
         reasons.append({"category": PREMODERATION, "policy": policy.premoderation_note,
                         "explanation": "Comments here are read by a moderator before they are published."})
-    return Verdict(outcome, policy.name, policy.version, findings, tuple(reasons))
+    return Verdict(outcome, policy.name, policy.version, findings, tuple(reasons), tuple(languages))

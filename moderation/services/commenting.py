@@ -131,6 +131,7 @@ def store_verdict(comment: Comment, verdict: Verdict, policy: Policy, context: M
     comment.hold_reason = _hold_reason(verdict, context)
     comment.max_score = verdict.max_score
     comment.policy_name, comment.policy_version = policy.name, policy.version
+    comment.language = verdict.languages[0] if verdict.languages else None
     comment.flags[:] = [
         CommentFlag(category=f.category, score=f.result.score, action=f.action)
         for f in verdict.findings

@@ -86,6 +86,17 @@ def test_posting_creates_the_author_and_logs_the_key(client):
     assert decision.actor_type is ActorType.RULE and decision.note == "api key newsroom-app"
 
 
+@pytest.mark.parametrize("text, language", [
+    ("The talks in Havana matter to every family I know in Miami.", "en"),
+    ("Las conversaciones en La Habana importan a todas las familias que conozco en Miami.", "es"),
+])
+def test_a_comment_is_stored_with_its_language(client, key_headers, text, language):
+    response = client.post(COMMENTS_URL, json=new_comment(text), headers=key_headers)
+    comment = db.session.get(Comment, response.get_json()["id"])
+    assert comment.language == language == comment.verdict["language"]
+    assert response.get_json()["verdict"]["languages"][0] == language
+
+
 def test_the_same_author_posts_again_under_a_new_display_name(client, key_headers):
     client.post(COMMENTS_URL, json=new_comment(), headers=key_headers)
     client.post(COMMENTS_URL, json=new_comment("Another fair point on Havana and Miami.", display_name="Ana M."),

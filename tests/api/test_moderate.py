@@ -25,6 +25,14 @@ def test_moderate_returns_the_policy_verdict_and_stores_nothing(client, key_head
     assert (count(Comment), count(Decision), count(User)) == before
 
 
+def test_the_native_verdict_names_the_comments_language(client, key_headers):
+    response = client.post("/api/v1/moderate", json={"text": "Cállate la boca, que eres un pendejo de marca mayor."},
+                           headers=key_headers)
+    verdict = response.get_json()
+    assert (verdict["language"], verdict["verdict"]) == ("es", "reject")
+    assert [span["text"] for span in verdict["categories"]["personal_attack"]["spans"]] == ["Cállate la boca", "pendejo"]
+
+
 def test_moderate_judges_against_the_article_and_the_replied_comment(client, key_headers):
     article = seed_article()
     body = {"text": "I agree with the previous point about Havana.", "article": SEED_SLUG, "context": "Havana talks matter."}

@@ -104,6 +104,33 @@ def test_languages_client_token_and_score_thresholds(client, secret):
     assert (body["languages"], body["detectedLanguages"], body["clientToken"]) == (["en-US"], ["en"], "comment-42")
 
 
+def test_a_spanish_comment_is_detected_and_judged_by_the_spanish_rules(client, secret):
+    body = analyze(client, secret, {
+        "comment": {"text": "Oye, tú eres un pendejo y todos en este foro lo saben."},
+        "requestedAttributes": {"INSULT": {}}, "spanAnnotations": True}).get_json()
+    assert (body["languages"], body["detectedLanguages"]) == (["es"], ["es"])
+    assert body["attributeScores"]["INSULT"]["summaryScore"]["value"] >= 0.5
+
+
+def test_the_requests_languages_are_honoured(client, secret):
+    text = "Tu comentario no tiene ni pies ni cabeza, pendejo."
+    asked = {"comment": {"text": text}, "requestedAttributes": {"INSULT": {}}}
+    in_spanish = analyze(client, secret, {**asked, "languages": ["es-US"]}).get_json()
+    in_english = analyze(client, secret, {**asked, "languages": ["en"]}).get_json()
+    assert in_spanish["languages"] == ["es-US"] and in_spanish["detectedLanguages"] == ["es"]
+    assert in_spanish["attributeScores"]["INSULT"]["summaryScore"]["value"] > \
+        in_english["attributeScores"]["INSULT"]["summaryScore"]["value"]
+
+
+def test_a_language_the_policy_does_not_cover_is_refused_with_the_detected_language(client, secret):
+    response = analyze(client, secret, {"comment": {"text": "Le gouvernement a annoncé de nouvelles mesures hier soir."},
+                                         "requestedAttributes": {"TOXICITY": {}}})
+    assert response.status_code == 400
+    detail = response.get_json()["error"]["details"][0]
+    assert detail["errorType"] == "LANGUAGE_NOT_SUPPORTED_BY_ATTRIBUTE"
+    assert detail["languageNotSupportedByAttributeError"] == {"detectedLanguages": ["fr"], "attribute": "TOXICITY"}
+
+
 def test_the_article_and_parent_comment_are_used_as_context(client, secret):
     body = {"comment": {"text": "I agree with you about the talks."},
             "context": {"articleAndParentComment": {"article": {"text": "Havana talks."}, "parentComment": {"text": "Talks matter."}}},
@@ -126,8 +153,8 @@ def test_the_article_and_parent_comment_are_used_as_context(client, secret):
         ({"comment": {"text": "Fine.", "type": "RTF"}, "requestedAttributes": {"TOXICITY": {}}}, "INVALID_REQUEST", "Unknown text type."),
         ({"comment": {"text": "Fine."}, "requestedAttributes": {"TOXICITY": {"scoreType": "RAW"}}}, "INVALID_REQUEST",
          "Requested score type RAW is not supported by attribute TOXICITY"),
-        ({"comment": {"text": "Fine."}, "requestedAttributes": {"TOXICITY": {}}, "languages": ["es"]},
-         "LANGUAGE_NOT_SUPPORTED_BY_ATTRIBUTE", "Attribute TOXICITY does not support request languages: es"),
+        ({"comment": {"text": "Fine."}, "requestedAttributes": {"TOXICITY": {}}, "languages": ["fr"]},
+         "LANGUAGE_NOT_SUPPORTED_BY_ATTRIBUTE", "Attribute TOXICITY does not support request languages: fr"),
         ({"comment": {"text": "Fine."}, "requestedAttributes": {"TOXICITY": {}},
           "context": {"entries": [{"text": "a"}], "articleAndParentComment": {"article": {"text": "b"}}}},
          "INVALID_REQUEST", "Only one of context.entries and context.article_and_parent_comment may be set."),
@@ -142,7 +169,8 @@ def test_refusals_use_googles_error_shape_and_error_types(client, secret, body, 
     assert response.get_json()["error"] == {
         "code": 400, "message": message, "status": "INVALID_ARGUMENT",
         "details": [{"@type": "type.googleapis.com/google.commentanalyzer.v1alpha1.Error", "errorType": error_type,
-                     **({"languageNotSupportedByAttributeError": {"detectedLanguages": ["en"], "attribute": "TOXICITY"}}
+                     # "Fine." is too short to tell: it is read in every language the policy covers.
+                     **({"languageNotSupportedByAttributeError": {"detectedLanguages": ["en", "es"], "attribute": "TOXICITY"}}
                         if error_type == "LANGUAGE_NOT_SUPPORTED_BY_ATTRIBUTE" else {})}],
     }
 

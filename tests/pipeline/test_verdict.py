@@ -55,8 +55,9 @@ def test_max_score_is_the_highest_rule_score():
 def test_to_dict_has_exactly_the_published_shape():
     rule_results = results(profanity=0.6)
     rule_results[0] = (rule_results[0][0], FilterResult(0.6, (Span(3, 7, "sh1t"),), "Mild profanity."))
-    data = decide(POLICY, rule_results, premoderate=False).to_dict()
-    assert set(data) == {"verdict", "policy", "categories", "reasons"}
+    data = decide(POLICY, rule_results, premoderate=False, languages=("es", "en")).to_dict()
+    assert set(data) == {"verdict", "policy", "categories", "reasons", "language", "languages"}
+    assert (data["language"], data["languages"]) == ("es", ["es", "en"])
     assert data["policy"] == {"name": POLICY.name, "version": POLICY.version}
     assert list(data["categories"]) == ["profanity", "hate_speech", "personal_attack", "off_topic"]
     assert data["categories"]["profanity"] == {
