@@ -60,9 +60,11 @@ class QueueFilters:
     rule: str | None = None  # a policy rule id, or a hold reason ("premoderation", "reports")
     author_id: int | None = None
     search: str | None = None
+    language: str | None = None  # ISO 639-1: the comment's main language
 
     def active(self) -> bool:
-        return any(value not in (None, "") for value in (self.article_id, self.rule, self.author_id, self.search))
+        return any(value not in (None, "") for value in (self.article_id, self.rule, self.author_id, self.search,
+                                                         self.language))
 
 
 def queue_condition(name: str):
@@ -91,6 +93,8 @@ def _filter_conditions(filters: QueueFilters) -> list:
         conditions.append(exists().where(CommentFlag.comment_id == Comment.id, CommentFlag.category == filters.rule))
     if filters.search and filters.search.strip():
         conditions.append(Comment.body.ilike(f"%{_escape_like(filters.search.strip())}%", escape="\\"))
+    if filters.language:
+        conditions.append(Comment.language == filters.language)
     return conditions
 
 
@@ -144,6 +148,7 @@ def queue_page(
     author_id: int | None = None,
     search: str | None = None,
     sort: str | None = None,
+    language: str | None = None,
 ) -> tuple[list[Comment], str | None]:
     """One page of a queue and the cursor of the next page (None at the end).
 
@@ -154,7 +159,7 @@ def queue_page(
     if sort not in SORTS:
         raise ValueError(f"unknown sort {sort!r} (known: {', '.join(SORTS)})")
     limit = max(1, min(int(limit), MAX_PAGE))
-    filters = QueueFilters(article_id, rule, author_id, search)
+    filters = QueueFilters(article_id, rule, author_id, search, language)
     statement = (
         select(Comment)
         .options(joinedload(Comment.author), joinedload(Comment.article))

@@ -41,6 +41,7 @@ def queue(name: str):
         "rule": args.get("rule") or None,
         "author_id": args.get("author", type=int),
         "search": (args.get("q") or "").strip() or None,
+        "language": args.get("language") or None,
         "sort": args.get("sort") if args.get("sort") in SORTS else DEFAULT_SORT[name],
     }
     try:
@@ -63,6 +64,7 @@ def queue(name: str):
         filter_author=author,
         article_form=article_settings_form(article) if article else None,
         rules=[(rule.id, rule.title) for rule in current_policy().rules],
+        languages=[(code, language.name) for code, language in current_policy().languages.items()],
         hold_reasons=HOLD_REASONS,
         sorts=SORTS,
         reasons=rejection_reasons(),

@@ -173,10 +173,14 @@ def _evaluate_all(data_dir: Path, anchors: bool, write_to: Path | None) -> None:
 @click.option("--sources", help="Comma-separated sets to train on (default: every trainable set present).")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Where to write the artifacts and model cards (default: models/ beside the policy).")
-def train_command(data_dir: Path, sources: str | None, out_dir: Path | None) -> None:
-    """Train the learned rules on the public sets and write their artifacts and model cards: the comments model
-    (toxic, hate, insult heads) and, when its sets are among the sources, the off-topic relevance model (needs the
-    `train` extra; deterministic; a few minutes on two cores)."""
+@click.option("--language", default="en", show_default=True,
+              help="The language whose comments model to train (ISO 639-1: en, es), or 'all' for every language "
+                   "the policy covers.")
+def train_command(data_dir: Path, sources: str | None, out_dir: Path | None, language: str) -> None:
+    """Train the learned rules on the public sets and write their artifacts and model cards: the comments model of
+    each language (toxic, hate, insult heads; comments.npz for English, comments-es.npz for Spanish) and, when its
+    sets are among the sources, the English off-topic relevance model (needs the `train` extra; deterministic; a few
+    minutes on two cores)."""
     try:
         from moderation.training import datasets, relevance, train
     except ImportError as error:
@@ -186,18 +190,27 @@ def train_command(data_dir: Path, sources: str | None, out_dir: Path | None) -> 
     if unknown:
         raise click.UsageError(f"unknown set(s) {', '.join(unknown)}; known: {', '.join(datasets.SOURCES)}")
     policy = current_policy()
+    languages = policy.detector.covered if language == "all" else (language,)
+    if any(code not in policy.languages for code in languages):
+        raise click.UsageError(f"the policy covers {', '.join(policy.detector.covered)}, not {language!r}")
     out_dir = out_dir or Path(policy.path).parent / "models"
     out_dir.mkdir(parents=True, exist_ok=True)
-    groups = policy.rule("hate_speech").lexicons
-    masked = train.identity_words((*groups.get("groups", ()), *groups.get("group_adjectives", ())))
-    try:
-        trained = train.train(data_dir, chosen, masked, echo=lambda line: click.echo(line, err=True))
-    except (FileNotFoundError, ValueError) as error:
-        raise click.ClickException(str(error)) from None
-    trained.model.save(out_dir / train.ARTIFACT)
-    (out_dir / train.CARD).write_text(trained.card, encoding="utf-8")
-    click.echo(f"wrote {out_dir / train.ARTIFACT} and {out_dir / train.CARD}")
-    if chosen is None or set(relevance.SOURCES) <= set(chosen):
+    for code in languages:
+        groups = policy.in_language(code).rule("hate_speech").lexicons
+        masked = train.identity_words((*groups.get("groups", ()), *groups.get("group_adjectives", ())))
+        in_language = tuple(name for name in chosen or () if datasets.SOURCES[name].language == code) or None
+        if chosen and in_language is None:
+            continue
+        try:
+            trained = train.train(data_dir, in_language, masked, echo=lambda line: click.echo(line, err=True),
+                                  language=code)
+        except (FileNotFoundError, ValueError) as error:
+            raise click.ClickException(str(error)) from None
+        artifact, card = train.artifact_names(code)
+        trained.model.save(out_dir / artifact)
+        (out_dir / card).write_text(trained.card, encoding="utf-8")
+        click.echo(f"wrote {out_dir / artifact} and {out_dir / card}")
+    if "en" in languages and (chosen is None or set(relevance.SOURCES) <= set(chosen)):
         relevance.train(data_dir, out_dir, echo=lambda line: click.echo(line, err=True))
         click.echo(f"wrote {out_dir / relevance.ARTIFACT}")
 

@@ -38,10 +38,15 @@ class Example:
     source: str
     context: ModerationContext = field(default_factory=ModerationContext)
     chars: frozenset[int] | None = None
+    # "train" or "dev" for a set that comes split by its authors (HatEval, MEX-A3T); None: split by a hash.
+    split: str | None = None
 
     @property
     def dev(self) -> bool:
-        """Whether the example is in the development fold (a fixed fifth, the same in every run and on every machine)."""
+        """Whether the example is in the development fold: its authors' development split, or else a fixed fifth by
+        a hash of its text (the same in every run and on every machine)."""
+        if self.split is not None:
+            return self.split == "dev"
         digest = hashlib.blake2b(self.text.encode("utf-8", "replace"), digest_size=4).digest()
         return int.from_bytes(digest, "big") % DEV_SHARE == 0
 
@@ -54,6 +59,7 @@ class Source:
     path: str
     licence: str
     trainable: bool
+    language: str = "en"
 
 
 SOURCES = {source.name: source for source in (
@@ -70,6 +76,13 @@ SOURCES = {source.name: source for source in (
     Source("ethos", "ethos/Ethos_Dataset_Binary.csv", "GPLv3 (measured only)", False),
     Source("socc", "socc/SFU_constructiveness_toxicity.csv", "CC BY-NC-SA 4.0 (measured only)", False),
     Source("toxic_spans_trial", "toxic_spans/tsd_trial.csv", "CC0 (held out)", False),
+    # Spanish. HatEval is CC BY-NC: measured on its development split, never in shipped weights (`--sources hateval`
+    # trains a local model on its training split).
+    Source("offendes", "spanish/offendes", "research use (OffendES, Plaza-del-Arco et al. 2021)", True, "es"),
+    Source("mex_a3t", "spanish/mex_a3t_2020/mexa3t2020_train_all.tsv", "research use (MEX-A3T 2020, Aragón et al.)",
+           True, "es"),
+    Source("hateval", "spanish/hateval2019", "CC BY-NC 4.0 (HatEval 2019, Basile et al.; measured only)", False, "es"),
+    Source("offendes_clean", "spanish/offendes", "research use (OffendES; its clean comments, measured)", False, "es"),
 )}
 
 
@@ -81,9 +94,11 @@ def read(data_dir: Path, name: str) -> Iterator[Example]:
     yield from _READERS[name](path)
 
 
-def training_examples(data_dir: Path, names: tuple[str, ...] | None = None) -> list[Example]:
-    """Every example of the trainable sets present under `data_dir` (or of `names`), in a fixed order."""
-    chosen = names or tuple(name for name, source in SOURCES.items() if source.trainable)
+def training_examples(data_dir: Path, names: tuple[str, ...] | None = None, language: str = "en") -> list[Example]:
+    """Every example of the trainable sets in `language` (ISO 639-1) under `data_dir` (or of `names`), in a fixed
+    order."""
+    chosen = names or tuple(name for name, source in SOURCES.items()
+                            if source.trainable and source.language == language)
     return [example for name in chosen for example in read(data_dir, name)]
 
 
@@ -193,8 +208,46 @@ def _socc(path: Path) -> Iterator[Example]:
                           "socc", context)
 
 
+def _offendes(path: Path) -> Iterator[Example]:
+    """Comments on influencers' posts: label 0 OFP offensive to a person (insult), 1 OFG offensive to a group (the
+    nearest to hate), 2 NO not offensive, 3 NOM not offensive but profane (toxic for this policy, which asks readers
+    to refrain from profanity). train.csv is split by a hash; the authors' 100-row validation.csv is development."""
+    for name, split in (("train.csv", None), ("validation.csv", "dev")):
+        for row in _csv(path / name):
+            label = row["label"]
+            yield Example(row["comment"], {"toxic": label != "2", "insult": label == "0", "hate": label == "1"},
+                          "offendes", split=split)
+
+
+def _offendes_clean(path: Path) -> Iterator[Example]:
+    """OffendES's not-offensive comments (label 2) of the development fold: clean Spanish comments to publish."""
+    for example in _offendes(path):
+        if example.dev and not example.labels["toxic"]:
+            yield Example(example.text, {"toxic": False, "hate": False, "insult": False}, "offendes_clean", split="dev")
+
+
+def _mex_a3t(path: Path) -> Iterator[Example]:
+    """Mexican tweets: aggressive 1 or 0, in the authors' train, val and test_full splits (val is development;
+    test_full is left alone)."""
+    for row in _csv(path, "\t"):
+        if row["giov_split"] in ("train", "val"):
+            yield Example(row["text"], {"toxic": row["aggressive"] == "1"}, "mex_a3t",
+                          split="train" if row["giov_split"] == "train" else "dev")
+
+
+def _hateval(path: Path) -> Iterator[Example]:
+    """Spanish tweets about immigrants and women: HS hate, TR aimed at one person (insult), AG aggressive; the
+    authors' train and dev files."""
+    for name, split in (("train_es.tsv", "train"), ("dev_es.tsv", "dev")):
+        for row in _csv(path / name, "\t"):
+            hate = row["HS"] == "1"
+            yield Example(row["text"], {"hate": hate, "insult": row["TR"] == "1", "toxic": hate or row["AG"] == "1"},
+                          "hateval", split=split)
+
+
 _READERS = {
     "toxic_spans": _toxic_spans, "toxic_spans_trial": _toxic_spans, "davidson": _davidson, "stormfront": _stormfront,
     "dynahate": _dynahate, "kaggle_insults": _kaggle_insults, "olid": _olid, "qatarliving": _qatarliving,
-    "youtube_spam": _youtube_spam, "ethos": _ethos, "socc": _socc,
+    "youtube_spam": _youtube_spam, "ethos": _ethos, "socc": _socc, "offendes": _offendes,
+    "offendes_clean": _offendes_clean, "mex_a3t": _mex_a3t, "hateval": _hateval,
 }

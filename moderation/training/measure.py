@@ -42,6 +42,15 @@ MEASURES = (
     Measure("forum relevance (QatarLiving dev): off-topic F1", "qatarliving", "off_topic", "off_topic", "f1",
             "≥ 0.50"),
     Measure("comment spam (YouTube dev): F1", "youtube_spam", "off_topic", "off_topic", "f1", "≥ 0.90"),
+    # Spanish (models/comments-es.npz; HatEval is never trained on: its licence is non-commercial).
+    Measure("Spanish hateful tweets (HatEval dev): hate F1", "hateval", "hate_speech", "hate", "f1", "≥ 0.60"),
+    Measure("Spanish offensive comments (OffendES dev): any offensive F1", "offendes", "any", "toxic", "f1",
+            "≥ 0.60"),
+    Measure("the same, offensive to a person (OffendES dev): F1", "offendes", "personal_attack", "insult", "f1",
+            "≥ 0.50"),
+    Measure("Spanish aggressive tweets (MEX-A3T val): F1", "mex_a3t", "any", "toxic", "f1", "–"),
+    Measure("clean Spanish comments held (OffendES dev, not offensive)", "offendes_clean", "any", "toxic", "held",
+            "≤ 2%", False),
 )
 
 

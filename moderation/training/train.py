@@ -20,6 +20,8 @@ from moderation.training.datasets import HEADS, SOURCES, Example
 
 ARTIFACT = "comments.npz"
 CARD = "comments.md"
+# The sets of clean comments (measured, never trained on) that the card's thresholds are read from, per language.
+CLEAN_SOURCES = {"en": "socc", "es": "offendes_clean"}
 MIN_DOCUMENT_FREQUENCY = 3
 # Inverse regularisation strength per head: hate and insult learn from fewer positives and get more freedom to use
 # rare n-grams. On the development fold, C = 4 and C = 16 put the hate head's ROC AUC within 0.02 of each other.
@@ -52,16 +54,23 @@ def identity_words(entries: tuple[str, ...]) -> frozenset[str]:
     return frozenset(words)
 
 
+def artifact_names(language: str = "en") -> tuple[str, str]:
+    """The artifact's and the model card's file names for a language (ISO 639-1): comments.npz and comments.md for
+    English, comments-es.npz and comments-es.md for Spanish."""
+    return (ARTIFACT, CARD) if language == "en" else (f"comments-{language}.npz", f"comments-{language}.md")
+
+
 def train(data_dir: Path, sources: tuple[str, ...] | None = None, masked: frozenset[str] = frozenset(),
-          echo=print) -> Trained:
-    """Fit the heads on the training fold of `sources` (default: every trainable set) and calibrate them on the
-    development fold, reading the `masked` identity words as one feature; raises FileNotFoundError naming a set
-    missing from `data_dir`, ValueError when a head has too few examples to learn or calibrate."""
+          echo=print, language: str = "en") -> Trained:
+    """Fit the heads on the training fold of `sources` (default: every trainable set in `language`, ISO 639-1) and
+    calibrate them on the development fold, reading the `masked` identity words as one feature; raises
+    FileNotFoundError naming a set missing from `data_dir`, ValueError when a head has too few examples to learn or
+    calibrate."""
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 
     started = time.monotonic()
-    examples = datasets.training_examples(data_dir, sources)
+    examples = datasets.training_examples(data_dir, sources, language)
     tokens = [normalise(example.text).tokens for example in examples]
     train_rows = [i for i, example in enumerate(examples) if not example.dev]
     dev_rows = [i for i, example in enumerate(examples) if example.dev]
@@ -96,7 +105,7 @@ def train(data_dir: Path, sources: tuple[str, ...] | None = None, masked: frozen
     dev = [examples[i] for i in dev_rows]
     logits = np.array([model.logits(normalise(example.text)) for example in dev])
     model = _calibrated(model, dev, logits)
-    card = _card(model, data_dir, examples, dev, logits, time.monotonic() - started)
+    card = _card(model, data_dir, examples, dev, logits, time.monotonic() - started, language)
     echo(f"done in {time.monotonic() - started:.0f} s")
     return Trained(model, card)
 
@@ -131,14 +140,16 @@ def _probabilities(model: LinearModel, logits: np.ndarray) -> np.ndarray:
 
 
 def _card(model: LinearModel, data_dir: Path, examples: list[Example], dev: list[Example], logits: np.ndarray,
-          seconds: float) -> str:
-    """The model card: data and licences, label mapping, development figures, clean news comments held, weaknesses."""
+          seconds: float, language: str = "en") -> str:
+    """The model card: data and licences, label mapping, development figures, clean comments held, weaknesses."""
     from sklearn.metrics import roc_auc_score
 
     counts = Counter(example.source for example in examples)
     probabilities = _probabilities(model, logits)
+    notes = CARD_NOTES[language]
     lines = [
-        "# Model card: comments.npz, the learned rules' linear model",
+        f"# Model card: {artifact_names(language)[0]}, the learned rules' linear model"
+        + ("" if language == "en" else f" ({notes['language']})"),
         "",
         "A logistic regression per head over character 3–5-grams, words and word pairs of the normalised comment "
         "(moderation/pipeline/learned.py), trained by `flask --app moderation policy train --data DIR` "
@@ -150,19 +161,13 @@ def _card(model: LinearModel, data_dir: Path, examples: list[Example], dev: list
         "|---|---|---|",
         *(f"| {name} | {count} | {SOURCES[name].licence} |" for name, count in sorted(counts.items())),
         "",
-        "Research-only sets are in the training data: a newsroom that needs permissively licensed weights retrains "
-        "with `--sources toxic_spans,davidson,stormfront` (CC0, MIT, CC BY-SA 3.0). The CC BY-SA share-alike terms "
-        "of Stormfront apply to these weights. ETHOS (GPLv3) and SOCC (CC BY-NC-SA) are measured, never trained on.",
+        notes["licences"],
         "",
         "## Label mapping",
         "",
-        "- `toxic`: toxic-spans posts with a span, Davidson hate or offensive, OLID OFF, Kaggle insults, DynaHate "
-        "hate; negatives: Davidson neither, OLID NOT, Stormfront noHate, QatarLiving answers.",
-        "- `hate`: Davidson hate, Stormfront hate, DynaHate hate, OLID GRP; negatives: the rest of those sets "
-        "(DynaHate's `nothate` twins: counter-speech, negation, quotation) and QatarLiving answers.",
-        "- `insult`: Kaggle Insult, OLID IND; negatives: Kaggle's other comments, the rest of OLID, QatarLiving answers.",
+        *notes["labels"],
         "",
-        "## Development fold (one example in five by a hash of its text; never trained on)",
+        f"## Development fold ({notes['dev']}; never trained on)",
         "",
         "| head | dev examples | positive | ROC AUC | best F1 | at probability |",
         "|---|---|---|---|---|---|",
@@ -174,20 +179,21 @@ def _card(model: LinearModel, data_dir: Path, examples: list[Example], dev: list
         f1, threshold = best_f1(labels, scores)
         lines.append(f"| {head} | {len(rows)} | {int(labels.sum())} | {roc_auc_score(labels, scores):.3f} | {f1:.3f} | "
                      f"{threshold:.2f} |")
-    lines += ["", *_clean_table(model, data_dir), "", *KNOWN_WEAKNESSES]
+    lines += ["", *_clean_table(model, data_dir, CLEAN_SOURCES[language]), "", *notes["weaknesses"]]
     return "\n".join(lines) + "\n"
 
 
-def _clean_table(model: LinearModel, data_dir: Path) -> list[str]:
-    """The probability each head must reach so that at most 0.5 %, 1 %, 2 % of clean news comments (SOCC,
-    constructive and not toxic) reach it: what the policy's model thresholds are chosen from."""
+def _clean_table(model: LinearModel, data_dir: Path, source: str = "socc") -> list[str]:
+    """The probability each head must reach so that at most 0.5 %, 1 %, 2 % of clean comments (`source`: SOCC's
+    constructive, non-toxic news comments; OffendES's non-offensive development comments in Spanish) reach it: what
+    the policy's model thresholds are chosen from."""
     try:
-        clean = list(datasets.read(data_dir, "socc"))
+        clean = list(datasets.read(data_dir, source))
     except FileNotFoundError:
-        return ["(SOCC not found under the data folder: no clean-comment thresholds.)"]
+        return [f"({source} not found under the data folder: no clean-comment thresholds.)"]
     probabilities = np.array([[model.probability(normalise(example.text), head) for head in model.heads]
                               for example in clean])
-    lines = [f"## Clean news comments (SOCC, {len(clean)} constructive, non-toxic; measured, not trained on)", "",
+    lines = [f"## Clean comments ({source}, {len(clean)} clean; measured, not trained on)", "",
              "| head | " + " | ".join(f"probability holding {share:.1%}" for share in CLEAN_SHARES) + " |",
              "|---|" + "---|" * len(CLEAN_SHARES)]
     for column, head in enumerate(model.heads):
@@ -216,3 +222,48 @@ KNOWN_WEAKNESSES = [
     "- English only; identity words are frequent in hateful training rows, so the fairness suite "
     "(tests/pipeline/test_fairness.py) guards identity statements.",
 ]
+# What a card says that depends on the language's sets.
+CARD_NOTES = {
+    "en": {
+        "language": "English",
+        "licences": "Research-only sets are in the training data: a newsroom that needs permissively licensed weights "
+                    "retrains with `--sources toxic_spans,davidson,stormfront` (CC0, MIT, CC BY-SA 3.0). The CC BY-SA "
+                    "share-alike terms of Stormfront apply to these weights. ETHOS (GPLv3) and SOCC (CC BY-NC-SA) are "
+                    "measured, never trained on.",
+        "labels": [
+            "- `toxic`: toxic-spans posts with a span, Davidson hate or offensive, OLID OFF, Kaggle insults, DynaHate "
+            "hate; negatives: Davidson neither, OLID NOT, Stormfront noHate, QatarLiving answers.",
+            "- `hate`: Davidson hate, Stormfront hate, DynaHate hate, OLID GRP; negatives: the rest of those sets "
+            "(DynaHate's `nothate` twins: counter-speech, negation, quotation) and QatarLiving answers.",
+            "- `insult`: Kaggle Insult, OLID IND; negatives: Kaggle's other comments, the rest of OLID, QatarLiving "
+            "answers.",
+        ],
+        "dev": "one example in five by a hash of its text",
+        "weaknesses": KNOWN_WEAKNESSES,
+    },
+    "es": {
+        "language": "Spanish",
+        "licences": "Both sets are research data, as OLID and Kaggle are for the English model. HatEval 2019 "
+                    "(CC BY-NC 4.0, non-commercial) is measured on its development split and never in these weights; "
+                    "`--sources offendes,mex_a3t,hateval` trains a local model with it, which a newspaper must not "
+                    "ship.",
+        "labels": [
+            "- `toxic`: OffendES offensive to a person (OFP), to a group (OFG) or profane (NOM), MEX-A3T aggressive; "
+            "negatives: OffendES not offensive (NO), MEX-A3T not aggressive.",
+            "- `hate`: OffendES OFG; negatives: the rest of OffendES (the only hate labels with a licence to ship "
+            "are these 212 rows: the head is weak, and the hate rule leans on its Spanish lexicons).",
+            "- `insult`: OffendES OFP; negatives: the rest of OffendES.",
+        ],
+        "dev": "OffendES: one example in five by a hash of its text, and its validation file; MEX-A3T: its val split",
+        "weaknesses": [
+            "## Known weaknesses",
+            "",
+            "- Comments on influencers' posts (Spain) and Mexican tweets, not news comments: Cuban, Caribbean and "
+            "South American usage is thin, and the policy's Spanish lexicons carry it.",
+            "- Few hate labels that may ship (OffendES OFG): hate against immigrants and women (HatEval's kind) is "
+            "found mostly by the hate rule's lexicons and grammar.",
+            "- A bag of n-grams cannot read negation, quotation or who is addressed; the model alone only holds for "
+            "review.",
+        ],
+    },
+}

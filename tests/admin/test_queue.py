@@ -134,3 +134,17 @@ def test_tab_counts_stop_at_the_cap(app, client, auth, moderator, monkeypatch):
     assert queue_counts()["pending"] == 3
     auth.login(moderator)
     assert 'class="count-pill">2+</span>' in client.get("/admin/queue/pending").get_data(as_text=True)
+
+
+def test_the_queue_shows_each_comments_language_and_filters_by_it(client, auth, moderator):
+    author = make_author()
+    english = make_comment(author, "A rude remark about the talks.")
+    spanish = make_comment(author, "Un comentario grosero sobre las conversaciones.")
+    spanish.language, english.language = "es", "en"
+    db.session.commit()
+    assert [c.id for c in queue_page("pending", cursor=None, limit=10, language="es")[0]] == [spanish.id]
+    auth.login(moderator)
+    page = client.get("/admin/queue/pending?language=es").get_data(as_text=True)
+    assert f'href="/admin/comments/{spanish.id}"' in page and f'href="/admin/comments/{english.id}"' not in page
+    assert '<span class="badge" title="es">es</span>' in page
+    assert '<option value="es" selected>Español</option>' in page

@@ -28,7 +28,7 @@ def acted(verdict) -> dict[str, tuple[str, list[str]]]:
     ("Eres un pendejo, nadie te toma en serio.", "personal_attack", ["pendejo"]),
     ("Cállate ya, idiota.", "personal_attack", ["idiota"]),
     ("Cállate, imbécil.", "personal_attack", ["imbécil"]),
-    ("Estos funcionarios son unos comemierdas.", "personal_attack", ["comemierdas"]),
+    ("Estos funcionarios son unos comemierdas.", "profanity", ["comemierdas"]),
     ("Los maricones no deberían vivir en este barrio.", "hate_speech", ["maricones"]),
     ("Los inmigrantes son una plaga para este país.", "hate_speech", ["inmigrantes son una plaga"]),
     ("Que se vayan a su país todos esos refugiados.", "hate_speech", ["Que se vayan a su país"]),
