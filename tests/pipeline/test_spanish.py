@@ -146,3 +146,17 @@ def test_spanish_word_lists_are_read_without_their_accents(policy_copy):
     spanish = load_policy(policy_copy).in_language("es")
     assert "maricon" in spanish.rule("hate_speech").lexicons["slurs_strong"]
     assert "cono" in spanish.rule("profanity").lexicons["mild"]
+
+
+CLEAN_COMMENTS = [line for line in (Path(__file__).parent / "fixtures" / "clean-spanish-comments.txt")
+                  .read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
+SEED = ModerationContext(article_title="US-Cuba migration talks to be held Wednesday in Havana",
+                         article_text="U.S. and Cuban government officials will meet in Havana on Wednesday for the "
+                                      "second round of migration talks.")
+
+
+@pytest.mark.parametrize("text", CLEAN_COMMENTS)
+def test_clean_spanish_comments_on_the_story_publish(text):
+    verdict = moderate(text, SEED, POLICY)
+    assert verdict.outcome == "publish", acted(verdict)
+    assert "es" in verdict.languages

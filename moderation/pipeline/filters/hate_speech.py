@@ -1,7 +1,7 @@
 """Flags attacks on people for who they are: slurs, and a group (named, pointed at, or referred back to) called
 subhuman, threatened, told to leave, or generalised as criminal, inferior or destructive (statements, negations
 and questions), discounted when the sentence condemns or reports it. Reads lexicons slurs_strong, slurs_mild,
-gendered_slurs, groups, group_adjectives, people, places, references, dehumanising, violence, death_wishes, removal_verbs, removal_directions, inferiority, conduct, hostility,
+gendered_slurs, swearing_nouns (optional), groups, group_adjectives, people, places, references, dehumanising, violence, death_wishes, removal_verbs, removal_directions, inferiority, conduct, hostility,
 phrases, insults, abuse_strong, abuse_mild, condemnation and params *_score, reference_factor, condemned_factor and
 the grammar's word classes (determiners, intensifiers, copulas, modals, question_openers, calling_verbs, reflexives,
 auxiliaries, negations, self_naming, self_naming_fillers, pronouns, subject_pronouns, demonstratives, aiming_words)."""
@@ -41,6 +41,7 @@ class _Lexicons:
 
     words: Matcher
     gendered_slurs: frozenset[str]
+    swearing_nouns: frozenset[str]
     insults: frozenset[str]
     groups: PhraseSet
     group_adjectives: PhraseSet
@@ -135,6 +136,7 @@ def _lexicons(rule) -> _Lexicons:
                                 "abuse_strong": lex["abuse_strong"], "abuse_mild": lex["abuse_mild"],
                                 "insult": lex["insults"]}),
         gendered_slurs=frozenset(lex["gendered_slurs"]),
+        swearing_nouns=frozenset(lex.get("swearing_nouns", ())),
         insults=frozenset(lex["insults"]),
         groups=groups,
         group_adjectives=_phrases(lex["group_adjectives"]),
@@ -226,13 +228,16 @@ def _slurs(text: NormalisedText, hits, lexicons: _Lexicons, params) -> list:
 
 
 def _aimed_slurs(text: NormalisedText, lexicons: _Lexicons, params) -> list:
-    """A misogynist slur aimed at someone: after "you" or a slighting word ("fat", "stupid"), within two words."""
+    """A misogynist slur aimed at someone: after "you" or a slighting word ("fat", "stupid"), within two words; not
+    one that swears at a noun after it (the lexicon swearing_nouns: "cállate la puta boca", "tu puta madre")."""
     if lexicons.gendered_slurs.isdisjoint(text.vocabulary):
         return []
     words = text.words
     aiming = lexicons.aiming_words | lexicons.insults
     found = []
     for index in (i for i, (word, _, _) in enumerate(words) if word in lexicons.gendered_slurs):
+        if index + 1 < len(words) and words[index + 1][0] in lexicons.swearing_nouns:
+            continue
         pointer = next((i for i in (index - 1, index - 2) if i >= 0 and words[i][0] in aiming), None)
         if pointer is not None:
             found.append((params["gendered_slur_score"], words[pointer][1], words[index][2], "misogynist slur"))
