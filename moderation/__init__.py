@@ -22,8 +22,8 @@ def create_app(config: Mapping | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     _fill_instance_defaults(app)
 
-    from moderation import (admin, api, auth, commands, db, errors, extensions, inputs, logs, policy, public, security,
-                            templating)
+    from moderation import (admin, api, auth, commands, db, errors, extensions, inputs, logs, messages, policy, public,
+                            security, templating)
 
     logs.init_app(app)
     security.init_app(app)
@@ -33,6 +33,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     db.init_app(app)
     errors.init_app(app)
     templating.init_app(app)
+    messages.init_app(app)
     auth.init_app(app)
     public.init_app(app)
     admin.init_app(app)
@@ -42,7 +43,7 @@ def create_app(config: Mapping | None = None) -> Flask:
 
 
 def _load_environment(app: Flask) -> None:
-    for name in ("SECRET_KEY", "REDIS_URL", "POLICY_FILE", "CORAL_SIGNING_SECRETS"):
+    for name in ("SECRET_KEY", "REDIS_URL", "POLICY_FILE", "CORAL_SIGNING_SECRETS", "CONTACT_ADDRESS"):
         if os.environ.get(name):
             app.config[name] = os.environ[name]
     if os.environ.get("DATABASE_URL"):

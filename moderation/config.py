@@ -30,4 +30,6 @@ class Defaults:
     API_RATE_LIMIT_PER_KEY = "600 per minute"  # requests with a valid key, counted per key
     API_RATE_LIMIT_PER_ADDRESS = "120 per minute"  # requests without one, counted per client address
     CORAL_RATE_LIMIT = "1200 per minute"  # Coral's server calls from one address for all its readers
-    CORAL_SIGNING_SECRETS: list[str] = []  # or a comma-separated string (env CORAL_SIGNING_SECRETS)
+    CORAL_SIGNING_SECRETS: list[str] = []
+    # Where a reader writes about a final decision (shown on "Your comments" and to banned readers); env CONTACT_ADDRESS.
+    CONTACT_ADDRESS = "comments@example.org"  # or a comma-separated string (env CORAL_SIGNING_SECRETS)
