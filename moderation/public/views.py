@@ -188,7 +188,8 @@ def _after_judgement(comment: Comment):
     if comment.verdict_outcome == "publish" and comment.status is CommentStatus.PUBLISHED:
         say("Your comment is published.", "success", about=f"c{comment.id}")
         return redirect(url_for("public.article", slug=comment.article.slug, _anchor=f"c{comment.id}"))
-    return redirect(url_for("public.notice", comment_id=comment.id))
+    # An anchor of its own: a redirect without one would keep the form's (#comment-form), which the notice lacks.
+    return redirect(url_for("public.notice", comment_id=comment.id, _anchor="outcome"))
 
 
 @bp.route("/comments/<int:comment_id>/notice")

@@ -2,8 +2,8 @@
 (function () {
   "use strict";
   // A message just given (posted, held, refused...) takes the focus: a screen reader reads it, and the page shows it
-  // even when the browser restored an older scroll position.
-  var message = document.querySelector("[data-message]");
+  // even when the browser restored an older scroll position. The admin's keyboard shortcuts keep their own focus.
+  var message = document.querySelector("body:not(.admin) [data-message]");
   if (message) {
     message.focus();
   }
