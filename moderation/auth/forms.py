@@ -7,16 +7,21 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 
 class RegisterForm(FlaskForm):
-    display_name = StringField("Display name", validators=[DataRequired(), Length(min=2, max=80)])
-    email = EmailField("Email", validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])
+    display_name = StringField("Display name", validators=[DataRequired(), Length(min=2, max=80)],
+                               render_kw={"autocomplete": "nickname"})
+    email = EmailField("Email", validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)],
+                       render_kw={"autocomplete": "email"})
     password = PasswordField(
-        "Password", validators=[DataRequired(), Length(min=8, max=200, message="Use at least 8 characters (200 at most).")]
+        "Password", validators=[DataRequired(), Length(min=8, max=200, message="Use at least 8 characters (200 at most).")],
+        render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(
-        "Repeat password", validators=[DataRequired(), EqualTo("password", message="The passwords differ.")]
+        "Repeat password", validators=[DataRequired(), EqualTo("password", message="The passwords differ.")],
+        render_kw={"autocomplete": "new-password"},
     )
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
+    email = EmailField("Email", validators=[DataRequired(), Length(max=254)], render_kw={"autocomplete": "email"})
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=200)],
+                             render_kw={"autocomplete": "current-password"})
