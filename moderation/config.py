@@ -32,4 +32,18 @@ class Defaults:
     CORAL_RATE_LIMIT = "1200 per minute"  # Coral's server calls from one address for all its readers
     CORAL_SIGNING_SECRETS: list[str] = []
     # Where a reader writes about a final decision (shown on "Your comments" and to banned readers); env CONTACT_ADDRESS.
-    CONTACT_ADDRESS = "comments@example.org"  # or a comma-separated string (env CORAL_SIGNING_SECRETS)
+    CONTACT_ADDRESS = "comments@example.org"
+    # E-mail (moderation/mail.py): without MAIL_SERVER messages are written to the log. All MAIL_* come from the env too.
+    MAIL_BACKEND = "smtp"  # Flask-Mailman would pick an in-memory outbox under TESTING; the tests use a real server
+    MAIL_SERVER: str | None = None
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USE_SSL = False
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_DEFAULT_SENDER = "Comments <comments@example.org>"
+    MAIL_TIMEOUT = 10  # seconds; a stuck server must not hold a moderator's request for long
+    PASSWORD_RESET_MAX_AGE = 3600  # seconds a reset link stays valid
+    PASSWORD_RESETS_PER_HOUR = "5 per hour"  # reset requests per address
+    # What deleting an account does to its comments: "keep" (shown as by "deleted account") or "remove".
+    ACCOUNT_DELETION_COMMENTS = "keep"  # or a comma-separated string (env CORAL_SIGNING_SECRETS)
