@@ -262,6 +262,22 @@ def test_the_model_passes_things_negations_quotes_and_swearing_left_to_other_rul
     assert score(text) < RULE.review_threshold
 
 
+def test_swearing_the_policy_allows_is_no_personal_attack_when_the_model_weighs_it():
+    """The model's toxic head reads "damn" as offensive; the policy lets it through (profanity-allowed.txt), so it
+    is evidence of no attack: without that list the comment was held as a personal attack with profanity at 0."""
+    text = "Damn these damn politicians"
+    without = dataclasses.replace(RULE, lexicons={name: words for name, words in RULE.lexicons.items()
+                                                  if name != "judged_elsewhere_allowed_swearing"})
+    assert score(text, without) >= RULE.review_threshold
+    assert score(text) < RULE.review_threshold
+
+
+def test_an_attack_beside_allowed_swearing_still_holds():
+    found = check(normalise("Damn these damn politicians, bunch of crooks and liars"), NO_CONTEXT, RULE)
+    assert found.score >= RULE.review_threshold
+    assert "crooks" in [span.text for span in found.spans]
+
+
 @pytest.mark.parametrize("text", [
     "The reporter who wrote this is a lying hack.",
     "Whoever wrote this article is an idiot.",
