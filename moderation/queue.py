@@ -33,7 +33,6 @@ COUNT_CAP = 1000  # tab counts stop here ("1000+")
 COMMENT_ACTIONS = ("approve", "reject", "feature", "unfeature", "undo")
 UNDOABLE = ("approve", "reject", "feature", "unfeature")
 AUTHOR_ACTIONS = ("warn", "suspend", "unsuspend", "ban", "unban", "premoderate", "stop_premoderating")
-EXTRA_REJECTION_REASONS = ("spam", "other")
 
 
 class StaleDecision(Exception):
@@ -193,8 +192,8 @@ def count_label(count: int) -> str:
 
 
 def rejection_reasons() -> list[tuple[str, str]]:
-    """A rejection names one of the policy's rules, spam, or other."""
-    return [(rule.id, rule.title) for rule in current_policy().rules] + [("spam", "Spam"), ("other", "Other")]
+    """A rejection names one of the policy's rules, spam, or other: (key, name) pairs."""
+    return current_policy().reasons()
 
 
 def latest_decision(comment_id: int) -> Decision | None:

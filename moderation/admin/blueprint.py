@@ -7,6 +7,7 @@ from flask import Blueprint, abort, request, session
 from flask_login import current_user, login_required
 
 from moderation.auth.views import safe_next
+from moderation.policy import current_policy
 from moderation.queue import count_label, queue_counts
 from moderation.templating import timeago
 
@@ -73,4 +74,4 @@ def offer_undo(comment, summary: str) -> None:
 @bp.context_processor
 def admin_globals() -> dict:
     """The undo offer is shown once, on the next admin page rendered."""
-    return {"undo_offer": session.pop("undo", None), "describe_decision": describe}
+    return {"undo_offer": session.pop("undo", None), "describe_decision": describe, "current_policy": current_policy}

@@ -15,11 +15,11 @@ from moderation.queue import allowed_actions, allowed_author_actions
 
 @dataclass(frozen=True)
 class Finding:
-    """One rule's judgement of the comment, with the page's sentence it enforces."""
+    """One rule's judgement of the comment: the rule by its one name and the clause of the policy it enforces."""
 
     rule: str
     title: str
-    sentence: str
+    clause: str
     score: float
     action: str
     explanation: str
@@ -54,16 +54,14 @@ class Item:
 
 
 def findings_of(comment: Comment) -> tuple[list[Finding], list[Finding]]:
-    """The rules that held or rejected the comment (highest score first), and the rest of the scores."""
+    """The rules that held or rejected the comment (rejections first, then by score), and the rest of the scores."""
     policy = current_policy()
-    sentences = {rule.id: (rule.title, rule.sentence) for rule in policy.rules}
-    reasons = {r["category"]: r.get("policy", "") for r in (comment.verdict or {}).get("reasons", [])}
     found = []
-    for rule_id, finding in (comment.verdict or {}).get("categories", {}).items():
-        title, sentence = sentences.get(rule_id, (rule_id.replace("_", " ").capitalize(), reasons.get(rule_id, "")))
-        found.append(Finding(rule_id, title, reasons.get(rule_id) or sentence, finding.get("score", 0.0),
-                             finding.get("action", "none"), finding.get("explanation", "")))
-    found.sort(key=lambda f: -f.score)
+    for category, finding in (comment.verdict or {}).get("categories", {}).items():
+        rule = policy.for_category(category)
+        found.append(Finding(rule.id if rule else category, policy.label(category), rule.clause if rule else "",
+                             finding.get("score", 0.0), finding.get("action", "none"), finding.get("explanation", "")))
+    found.sort(key=lambda f: (f.action != "reject", -f.score))
     return [f for f in found if f.action != "none"], [f for f in found if f.action == "none"]
 
 
