@@ -10,7 +10,8 @@ from sqlalchemy.orm import joinedload
 from moderation.db import db
 from moderation.models import Comment, Decision, Report, User
 from moderation.policy import current_policy
-from moderation.queue import allowed_actions, allowed_author_actions
+from moderation.audit import Actor
+from moderation.queue import allowed_actions, allowed_author_actions, default_reason, is_own
 
 
 @dataclass(frozen=True)
@@ -47,10 +48,13 @@ class Item:
     author_actions: tuple[str, ...]
     report_reasons: dict[str, int] = field(default_factory=dict)
 
+    own: bool = False
+
     @property
     def suggested_reason(self) -> str:
-        """The rejection reason preselected for the keyboard's r: the first rule that fired, else other."""
-        return self.findings[0].rule if self.findings else "other"
+        """The rejection reason preselected for the keyboard's r: what readers reported, else the rule that held
+        the comment, else other."""
+        return default_reason(self.comment, self.report_reasons)
 
 
 def findings_of(comment: Comment) -> tuple[list[Finding], list[Finding]]:
@@ -65,8 +69,8 @@ def findings_of(comment: Comment) -> tuple[list[Finding], list[Finding]]:
     return [f for f in found if f.action != "none"], [f for f in found if f.action == "none"]
 
 
-def load_items(comments: list[Comment]) -> list[Item]:
-    """Decisions, reports, author records and allowed actions for a page of comments."""
+def load_items(comments: list[Comment], viewer: Actor) -> list[Item]:
+    """Decisions, reports, author records and the actions `viewer` may take, for a page of comments."""
     if not comments:
         return []
     ids = [c.id for c in comments]
@@ -94,9 +98,10 @@ def load_items(comments: list[Comment]) -> list[Item]:
             decisions=history,
             reports=item_reports,
             author=records.get(comment.author_id, AuthorRecord()),
-            actions=allowed_actions(comment, history[-1] if history else None),
+            actions=allowed_actions(comment, history[-1] if history else None, viewer),
             author_actions=allowed_author_actions(comment.author),
             report_reasons=dict(reasons),
+            own=is_own(comment, viewer),
         ))
     return items
 
