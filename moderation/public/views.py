@@ -204,10 +204,7 @@ def notice(comment_id: int):
 
 def notice_page(comment: Comment, form: ResubmitForm) -> str:
     """The policy notice with `form` as the one edit."""
-    policy = current_policy()
-    # The rule's title is the page's own word for it ("Personal comments"), not our category name.
-    rule_titles = {rule.category: rule.title for rule in policy.rules}
-    return render_template("public/notice.html", comment=comment, policy=policy, form=form, rule_titles=rule_titles)
+    return render_template("public/notice.html", comment=comment, policy=current_policy(), form=form)
 
 
 @bp.route("/comments/<int:comment_id>/resubmit", methods=["POST"])
