@@ -31,3 +31,14 @@ class Defaults:
     API_RATE_LIMIT_PER_ADDRESS = "120 per minute"  # requests without one, counted per client address
     CORAL_RATE_LIMIT = "1200 per minute"  # Coral's server calls from one address for all its readers
     CORAL_SIGNING_SECRETS: list[str] = []  # or a comma-separated string (env CORAL_SIGNING_SECRETS)
+    # The embedded comment section and sign-in (docs/embed.md). Allowed sites and which sign-in methods are on are
+    # set by admins in /admin/settings (or `flask embed origins`).
+    EMBED_FRAME_SESSION_SECONDS = 12 * 3600  # how long a comment frame's session lasts without a page reload
+    EMBED_TITLE_TIMEOUT = 3.0  # seconds to wait for a newsroom page when reading a new story's title
+    EMBED_TITLE_MAX_BYTES = 256 * 1024  # of that page, read at most
+    SSO_SECRET: str | None = None  # HS256 key shared with the newsroom (env SSO_SECRET)
+    SSO_PUBLIC_KEY: str | None = None  # or the newsroom's RS256 public key, PEM (env SSO_PUBLIC_KEY)
+    SSO_ISSUER: str | None = None  # the `iss` the newsroom's tokens carry
+    SSO_AUDIENCE = "moderation"  # the `aud` they must carry
+    SSO_MAX_LIFETIME = 600  # seconds: a token expiring later than this after its check is refused
+    OIDC_PROVIDERS: dict[str, dict] = {}  # name -> {issuer, client_id, client_secret, label}; env: JSON
