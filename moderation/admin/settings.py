@@ -97,7 +97,7 @@ def embed_settings():
     if form.validate_on_submit():
         before = (allowed_origins(), sign_in_methods(), role_claims_allowed())
         try:
-            set_allowed_origins(form.allowed_origins.data.splitlines())
+            set_allowed_origins((form.allowed_origins.data or "").splitlines())
         except OriginError as error:
             form.allowed_origins.errors.append(str(error))
         else:
