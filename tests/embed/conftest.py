@@ -46,7 +46,7 @@ def sso_token(key=None, algorithm: str = "HS256", **claims) -> str:
                "sub": "newsroom-user-42", "email": "lee@news-readers.example", "name": "Lee Newsreader"}
     payload.update(claims)
     payload = {name: value for name, value in payload.items() if value is not None}
-    return jwt.encode({"alg": algorithm}, payload, key or OctKey.import_key(SSO_SECRET))
+    return jwt.encode({"alg": algorithm}, payload, key or OctKey.import_key(SSO_SECRET), algorithms=[algorithm])
 
 
 def start_frame(client, url: str = STORY_URL, origin: str = NEWSROOM, **params):
