@@ -24,7 +24,7 @@ from moderation.embed.settings import method_enabled, oidc_providers
 bp = Blueprint("oidc", __name__, url_prefix="/auth/oidc")
 HANDOFF_SALT = "oidc-frame-handoff"
 HANDOFF_SECONDS = 120  # from the pop-up's last page to the frame's request: a click at most
-EXTENSION = "oidc_clients"  # one Authlib registry per app: tests run apps with different providers side by side
+EXTENSION = "oidc_clients"  # per app: Authlib's registry and the provider settings each client was made with
 FRAME_KEY = "oidc_frame"  # in the pop-up's session: the frame (origin, story) that asked for this sign-in
 
 
@@ -33,9 +33,22 @@ def handoff_serializer() -> URLSafeTimedSerializer:
 
 
 def _client(name: str):
-    if name not in oidc_providers() or not method_enabled(f"oidc:{name}"):
+    """Authlib's client for the provider NAME, (re)registered whenever its settings differ from the last seen."""
+    provider = oidc_providers().get(name)
+    if provider is None or not method_enabled(f"oidc:{name}"):
         abort(404, "This way of signing in is not offered here.")
-    return current_app.extensions[EXTENSION].create_client(name)
+    oauth, registered = current_app.extensions[EXTENSION]
+    if registered.get(name) != provider:
+        oauth.register(
+            name,
+            overwrite=True,
+            client_id=provider["client_id"],
+            client_secret=provider["client_secret"],
+            server_metadata_url=provider["issuer"].rstrip("/") + "/.well-known/openid-configuration",
+            client_kwargs={"scope": "openid email profile", "code_challenge_method": "S256"},
+        )
+        registered[name] = dict(provider)
+    return oauth.create_client(name)
 
 
 @bp.route("/<name>/start")
@@ -98,14 +111,5 @@ def _refused(message: str):
 
 
 def init_app(app: Flask) -> None:
-    oauth = OAuth(app)
-    app.extensions[EXTENSION] = oauth
-    for name, provider in (app.config.get("OIDC_PROVIDERS") or {}).items():
-        oauth.register(
-            name,
-            client_id=provider["client_id"],
-            client_secret=provider["client_secret"],
-            server_metadata_url=provider["issuer"].rstrip("/") + "/.well-known/openid-configuration",
-            client_kwargs={"scope": "openid email profile", "code_challenge_method": "S256"},
-        )
+    app.extensions[EXTENSION] = (OAuth(app), {})
     app.register_blueprint(bp)

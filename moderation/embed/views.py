@@ -94,6 +94,7 @@ def stream():
         story = story_for(request.args.get("url", ""), request.args.get("story_id"), request.args.get("title"))
     except StoryRefused as refusal:
         return _refusal(str(refusal), 403)
+    logout_user()  # a frame starts signed out: its session is its own, whatever came before
     session.clear()
     session.update({ORIGIN_KEY: origin, STORY_KEY: story.slug})
     ensure_csrf_secret()
