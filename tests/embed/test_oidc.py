@@ -12,7 +12,8 @@ from moderation.db import db
 from moderation.embed.settings import set_sign_in_methods
 from moderation.models import SignInIdentity, User
 from tests.conftest import create_user
-from tests.embed.conftest import authorize_at_provider, frame_link, provider_person, start_frame
+from tests.embed.conftest import frame_link, start_frame
+from tests.oidc_provider import authorize_at_provider, provider_person
 
 
 def begin(client, path: str = "/auth/oidc/loopback/start") -> str:
