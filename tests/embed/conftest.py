@@ -12,7 +12,7 @@ from joserfc.jwk import OctKey
 
 from moderation.db import db
 from moderation.embed.settings import set_allowed_origins
-from tests.oidc_provider import authorize_at_provider, openid_provider, provider_person  # noqa: F401 - fixtures
+from tests.oidc_provider import openid_provider  # noqa: F401 - a fixture for the tests here
 
 NEWSROOM = "https://news.example"
 STORY_URL = f"{NEWSROOM}/2026/11/30/council-vote"
