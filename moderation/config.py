@@ -33,6 +33,7 @@ class Defaults:
     CORAL_SIGNING_SECRETS: list[str] = []  # or a comma-separated string (env CORAL_SIGNING_SECRETS)
     # The embedded comment section and sign-in (docs/embed.md). Allowed sites and which sign-in methods are on are
     # set by admins in /admin/settings (or `flask embed origins`).
+    EMBED_STARTS_PER_MINUTE = "120 per minute"  # frames opened per address: each may create a story and read a page
     EMBED_FRAME_SESSION_SECONDS = 12 * 3600  # how long a comment frame's session lasts without a page reload
     EMBED_TITLE_TIMEOUT = 3.0  # seconds to wait for a newsroom page when reading a new story's title
     EMBED_TITLE_MAX_BYTES = 256 * 1024  # of that page, read at most

@@ -9,8 +9,8 @@ from moderation.admin.blueprint import admin_required, back_to, bp
 from moderation.admin.forms import ArticleSettingsForm, EmbedSettingsForm, FindUserForm, RoleForm, SiteSettingsForm
 from moderation.audit import Actor, record
 from moderation.db import db
-from moderation.embed.settings import (OriginError, allowed_origins, available_methods, role_claims_allowed,
-                                       set_allowed_origins, set_role_claims_allowed, set_sign_in_methods,
+from moderation.embed.settings import (OriginError, allowed_origins, available_methods, oidc_providers,
+                                       role_claims_allowed, set_allowed_origins, set_role_claims_allowed, set_sign_in_methods,
                                        sign_in_methods)
 from moderation.models import Article, Comment, CommentStatus, ModerationMode, Role, Setting, User
 from moderation.services.reporting import report_threshold
@@ -85,7 +85,9 @@ def _embed_form() -> EmbedSettingsForm:
 
 
 def _embed_page(form: EmbedSettingsForm, methods: dict[str, bool] | None = None) -> dict:
-    return {"embed_form": form, "methods": available_methods(), "enabled": methods or sign_in_methods()}
+    callbacks = {f"oidc:{name}": url_for("oidc.callback", name=name, _external=True) for name in oidc_providers()}
+    return {"embed_form": form, "methods": available_methods(), "enabled": methods or sign_in_methods(),
+            "callbacks": callbacks}
 
 
 @bp.route("/settings/embed", methods=["POST"])

@@ -70,6 +70,13 @@ def _refusal(message: str, status: int):
     return render_template("embed/refused.html", message=message), status
 
 
+@bp.before_app_request
+def _local_registration_switch():
+    """An admin who turns local accounts off closes registration; /auth/login stays for staff."""
+    if request.endpoint == "auth.register" and request.method == "POST" and not method_enabled("local"):
+        abort(403, "Creating an account with a password is turned off on this site; sign in from a story's comments.")
+
+
 @bp.app_context_processor
 def _frame_context():
     framed = in_frame()
@@ -77,6 +84,8 @@ def _frame_context():
 
 
 @bp.route("/embed/stream")
+@limiter.limit(lambda: current_app.config["EMBED_STARTS_PER_MINUTE"],
+               error_message=limit_message("comment sections opened from this address"))
 def stream():
     """The frame's first page: `url` (the story's canonical URL), `origin` (the embedding page's), optional
     `story_id` and `title`. Refused with a message when the origin is not on the allowed list."""
@@ -207,6 +216,8 @@ def show_comments():
 
 
 @bp.route("/stories/by-url")
+@limiter.limit(lambda: current_app.config["EMBED_STARTS_PER_MINUTE"],
+               error_message=limit_message("comment sections opened from this address"))
 def by_url():
     """The no-JavaScript link of the snippet: the story's comments on this site, created on first view when its
     site is allowed."""

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from moderation.db import db
-from moderation.embed.settings import allowed_origins, normalise_origin, role_claims_allowed, sign_in_methods
+from moderation.embed.settings import (allowed_origins, normalise_origin, role_claims_allowed, set_sign_in_methods,
+                                       sign_in_methods)
 from moderation.models import Decision
 
 
@@ -50,3 +51,19 @@ def test_the_cli_adds_lists_and_removes_sites(runner):
     assert runner.invoke(args=["embed", "origins", "remove", "https://NEWS.example"]).exit_code == 0
     assert allowed_origins() == ["http://localhost:8001"]
     assert runner.invoke(args=["embed", "origins", "remove", "https://gone.example"]).exit_code == 1
+
+
+def test_turning_local_accounts_off_closes_registration_but_not_staff_sign_in(client, auth, moderator):
+    set_sign_in_methods({"local": False})
+    db.session.commit()
+    response = client.post("/auth/register", data={"display_name": "New One", "email": "new@example.org",
+                                                   "password": "long enough pw", "confirm": "long enough pw"})
+    assert response.status_code == 403 and "turned off" in response.get_data(as_text=True)
+    assert auth.login(moderator).status_code == 302
+
+
+def test_the_settings_page_names_each_providers_redirect_uri(client, auth, admin_user, loopback_oidc):
+    auth.login(admin_user)
+    page = client.get("/admin/settings").get_data(as_text=True)
+    assert "Sign in with Loopback ID" in page
+    assert "<code>http://localhost/auth/oidc/loopback/callback</code>" in page
