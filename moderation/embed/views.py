@@ -114,13 +114,21 @@ def _back_to_story():
     return redirect(url_for("embed.article", slug=session.get(STORY_KEY), _anchor="comments"))
 
 
-def _sign_in(user: User) -> None:
-    """A fresh frame session for the reader, keeping which page and story the frame belongs to."""
+def _signed_in(user: User):
+    """A fresh frame session for the reader, keeping which page and story the frame belongs to; back to the story."""
     kept = {key: session[key] for key in FRAME_KEYS if key in session}
     session.clear()
     session.update(kept)
     login_user(user)
     ensure_csrf_secret()
+    flash(f"Signed in as {user.display_name}.", "success")
+    return _back_to_story()
+
+
+def _require_csrf() -> None:
+    """The one-click forms of the frame carry only their CSRF token."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400, "The form expired; please reload the page.")
 
 
 @bp.route("/embed/sign-in", methods=["GET", "POST"])
@@ -137,9 +145,7 @@ def sign_in():
             email = form.email.data.strip().lower()
             user = db.session.scalar(select(User).where(func.lower(User.email) == email))
             if user is not None and user.check_password(form.password.data):
-                _sign_in(user)
-                flash(f"Signed in as {user.display_name}.", "success")
-                return _back_to_story()
+                return _signed_in(user)
             form.password.errors.append("That email and password do not match an account.")
     frame = handoff_serializer().dumps({"origin": session[ORIGIN_KEY], "story": session.get(STORY_KEY)})
     providers = [(name, provider.get("label") or name) for name, provider in oidc_providers().items()
@@ -151,9 +157,7 @@ def sign_in():
 @bp.route("/embed/sso", methods=["POST"])
 def sso():
     """The newsroom's SSO token, handed to the frame by embed.js: check it and sign the reader in."""
-    form = ConfirmForm()
-    if not form.validate_on_submit():
-        abort(400, "The form expired; please reload the page.")
+    _require_csrf()
     if not method_enabled("sso"):
         flash("Signing in through the newsroom's site is turned off here.", "error")
         return _back_to_story()
@@ -163,17 +167,13 @@ def sso():
         db.session.rollback()
         flash(f"You could not be signed in: {refusal}", "error")
         return _back_to_story()
-    _sign_in(user)
-    flash(f"Signed in as {user.display_name}.", "success")
-    return _back_to_story()
+    return _signed_in(user)
 
 
 @bp.route("/embed/signed-in", methods=["POST"])
 def signed_in():
     """The code the OpenID pop-up handed the frame: sign that reader in here, if it was meant for this frame."""
-    form = ConfirmForm()
-    if not form.validate_on_submit():
-        abort(400, "The form expired; please reload the page.")
+    _require_csrf()
     try:
         handoff = handoff_serializer().loads(request.form.get("code", ""), max_age=HANDOFF_SECONDS)
         user = db.session.get(User, int(handoff["user"]))
@@ -182,15 +182,13 @@ def signed_in():
     if user is None or handoff.get("origin") != session.get(ORIGIN_KEY):
         flash("That sign-in has expired; please sign in again.", "error")
         return _back_to_story()
-    _sign_in(user)
-    flash(f"Signed in as {user.display_name}.", "success")
-    return _back_to_story()
+    return _signed_in(user)
 
 
 @bp.route("/embed/sign-out", methods=["POST"])
 def sign_out():
-    form = ConfirmForm()
-    if form.validate_on_submit() and current_user.is_authenticated:
+    _require_csrf()
+    if current_user.is_authenticated:
         logout_user()
     return _back_to_story()
 
@@ -208,9 +206,7 @@ def hide_comments():
 
 @bp.route("/embed/comments/show", methods=["POST"])
 def show_comments():
-    form = ConfirmForm()
-    if not form.validate_on_submit():
-        abort(400, "The form expired; please try again.")
+    _require_csrf()
     session.pop(public.HIDE_COOKIE, None)
     return _back_to_story()
 
