@@ -9,6 +9,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_limiter.errors import RateLimitExceeded
@@ -38,7 +39,8 @@ MAX_ID_DIGITS = 18  # a longer number overflows the database's integer and is no
 
 
 def comments_hidden() -> bool:
-    return request.cookies.get(HIDE_COOKIE) == "1"
+    # In the embedded comment frame the choice lives in the frame's session (moderation/embed/frame.py).
+    return request.cookies.get(HIDE_COOKIE) == "1" or session.get(HIDE_COOKIE) == "1"
 
 
 def get_article_or_404(slug: str) -> Article:
