@@ -1,7 +1,7 @@
 """The language of each comment: the main one its verdict was judged in (ISO 639-1), for the queue's filter.
 
 Revision ID: i12
-Revises: 0001_initial_schema
+Revises: i14
 Create Date: 2026-11-30 08:55:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = "i12"
-down_revision = "0001_initial_schema"
+down_revision = "i14"
 branch_labels = None
 depends_on = None
 
