@@ -71,3 +71,43 @@ def test_a_missing_set_is_named_and_nothing_is_written(runner, tmp_path):
 def test_an_unknown_set_is_refused(runner, data_dir):
     result = runner.invoke(args=["policy", "train", "--data", str(data_dir), "--sources", "olid,nonsense"])
     assert result.exit_code != 0 and "unknown set(s) nonsense" in result.output
+
+
+INSULTOS = ["pendejo", "idiota", "payaso", "imbécil", "comemierda"]
+GRUPOS = ["inmigrantes", "musulmanes", "refugiados", "mujeres"]
+TEMAS = ["las conversaciones", "las visas", "la embajada", "el acuerdo", "las remesas", "el ferry"]
+
+
+def offendes_rows() -> list[str]:
+    """Comments in OffendES's layout: offensive to a person (0), to a group (1), not offensive (2)."""
+    rows = ["comment_id,comment,influencer,influencer_gender,media,label"]
+    for n, (insult, topic) in enumerate((i, t) for i in INSULTOS for t in TEMAS):
+        rows.append(f"{n},eres un {insult} total con {topic},x,man,youtube,0")
+    for n, (group, topic) in enumerate((g, t) for g in GRUPOS for t in TEMAS):
+        rows.append(f"{100 + n},los {group} son una plaga y arruinan {topic},x,man,youtube,1")
+    for n, topic in enumerate(TEMAS * 6):
+        rows.append(f"{200 + n},hoy leí sobre {topic} número {n} y aprendí mucho,x,woman,youtube,2")
+    return rows
+
+
+def test_the_same_command_trains_the_spanish_model_with_its_card(runner, tmp_path):
+    folder = tmp_path / "eval" / "spanish" / "offendes"
+    folder.mkdir(parents=True)
+    rows = offendes_rows()
+    (folder / "train.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    (folder / "validation.csv").write_text("\n".join(rows[:1] + rows[1::7]) + "\n", encoding="utf-8")
+    result = runner.invoke(args=["policy", "train", "--data", str(tmp_path / "eval"), "--language", "es",
+                                 "--sources", "offendes", "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    model = LinearModel.load(tmp_path / "out" / "comments-es.npz")
+    assert "inmigrantes" in model.masked  # identity words from the Spanish hate rule's lexicons
+    insult, clean = normalise("eres un pendejo total"), normalise("hoy leí sobre el ferry")
+    assert model.probability(insult, "insult") > model.probability(clean, "insult")
+    card = (tmp_path / "out" / "comments-es.md").read_text(encoding="utf-8")
+    assert "comments-es.npz" in card and "| offendes |" in card and "HatEval" in card
+    assert not (tmp_path / "out" / "comments.npz").exists()
+
+
+def test_a_language_the_policy_does_not_cover_is_refused(runner, data_dir):
+    result = runner.invoke(args=["policy", "train", "--data", str(data_dir), "--language", "fr"])
+    assert result.exit_code != 0 and "not 'fr'" in result.output
