@@ -23,8 +23,8 @@ def create_app(config: Mapping | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     _fill_instance_defaults(app)
 
-    from moderation import (admin, api, auth, commands, db, embed, errors, extensions, inputs, logs, mail, messages,
-                            policy, public, security, templating)
+    from moderation import (admin, api, auth, commands, db, embed, errors, extensions, i18n, inputs, logs, mail,
+                            messages, policy, public, security, templating)
 
     logs.init_app(app)
     security.init_app(app)
@@ -35,6 +35,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     db.init_app(app)
     errors.init_app(app)
     templating.init_app(app)
+    i18n.init_app(app)
     messages.init_app(app)
     auth.init_app(app)
     public.init_app(app)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from moderation.public import language  # noqa: F401 - registers the language choice on the blueprint
 from moderation.public.views import bp
 
 

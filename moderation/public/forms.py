@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import secrets
 
+from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, SelectField, TextAreaField
 from wtforms.widgets import HiddenInput
 from wtforms.validators import DataRequired, Length, Optional
 
+from moderation.i18n import reader_language
 from moderation.policy import current_policy
 
 NOTE_MAX = 500
@@ -19,7 +21,7 @@ def one_character_per_line_break(text: str | None) -> str | None:
 
 
 class CommentForm(FlaskForm):
-    body = TextAreaField("Your comment", validators=[DataRequired(message="Write something first.")],
+    body = TextAreaField(lazy_gettext("Your comment"), validators=[DataRequired(message=lazy_gettext("Write something first."))],
                          filters=[one_character_per_line_break])
     parent_id = HiddenField(validators=[Optional()])
     # One token per rendered form: the same form sent twice (a double click, a resent POST) posts once.
@@ -37,14 +39,15 @@ def new_form_token() -> str:
 
 
 class ReportForm(FlaskForm):
-    reason = SelectField("Why are you reporting this comment?",
-                         validators=[DataRequired(message="Choose why you are reporting this comment.")])
-    note = TextAreaField("Anything else the moderators should know? (optional)", validators=[Length(max=NOTE_MAX)])
+    reason = SelectField(lazy_gettext("Why are you reporting this comment?"),
+                         validators=[DataRequired(message=lazy_gettext("Choose why you are reporting this comment."))])
+    note = TextAreaField(lazy_gettext("Anything else the moderators should know? (optional)"),
+                         validators=[Length(max=NOTE_MAX)])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Nothing chosen for the reader: a preselected reason would be sent by whoever did not look.
-        self.reason.choices = [("", "Choose a reason")] + report_reasons()
+        self.reason.choices = [("", lazy_gettext("Choose a reason"))] + report_reasons()
 
 
 class ConfirmForm(FlaskForm):
@@ -52,6 +55,6 @@ class ConfirmForm(FlaskForm):
 
 
 def report_reasons() -> list[tuple[str, str]]:
-    """A report names one of the policy's rules, spam, or other."""
-    rules = [(rule.id, rule.title) for rule in current_policy().rules]
-    return rules + [("spam", "Spam"), ("other", "Other")]
+    """A report names one of the policy's rules (by its title in the reader's language), spam, or other."""
+    rules = [(rule.id, rule.title) for rule in current_policy().in_language(reader_language()).rules]
+    return rules + [("spam", lazy_gettext("Spam")), ("other", lazy_gettext("Other"))]

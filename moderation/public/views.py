@@ -12,6 +12,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext
 from flask_limiter.errors import RateLimitExceeded
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
@@ -115,7 +116,8 @@ def post(slug: str):
     story = get_article_or_404(slug)
     form = CommentForm()
     if not form.validate_on_submit():
-        return refuse_post(story, form, " ".join(error for errors in form.errors.values() for error in errors), 422)
+        refusal = " ".join(str(error) for errors in form.errors.values() for error in errors)
+        return refuse_post(story, form, refusal, 422)
     parent = _parent_for(form.parent_id.data)
     once = _once_key(form.form_token.data)
     earlier = _posted_with(once)
@@ -188,7 +190,7 @@ def _parent_for(raw_id: str | None) -> Comment | None:
 def _after_judgement(comment: Comment):
     """Published: back to the thread. Held or rejected: the notice that quotes the policy."""
     if comment.verdict_outcome == "publish" and comment.status is CommentStatus.PUBLISHED:
-        say("Your comment is published.", "success", about=f"c{comment.id}")
+        say(gettext("Your comment is published."), "success", about=f"c{comment.id}")
         return redirect(url_for("public.article", slug=comment.article.slug, _anchor=f"c{comment.id}"))
     # An anchor of its own: a redirect without one would keep the form's (#comment-form), which the notice lacks.
     return redirect(url_for("public.notice", comment_id=comment.id, _anchor="outcome"))
@@ -218,7 +220,7 @@ def resubmit(comment_id: int):
         abort(404)
     form = ResubmitForm()
     if not form.validate_on_submit():
-        say("Write something first.", "error", about="comment-form")
+        say(gettext("Write something first."), "error", about="comment-form")
         return notice_page(comment, form), 422
     try:
         resubmit_comment(comment, form.body.data, current_user, expected_version=form.version.data)
@@ -254,9 +256,9 @@ def report(comment_id: int):
             say(refusal.message, "error", about=about)
         except IntegrityError:
             db.session.rollback()
-            say("You have already reported this comment.", "error", about=about)
+            say(gettext("You have already reported this comment."), "error", about=about)
         else:
-            say("Thank you. The moderators will look at this comment.", "success", about=about)
+            say(gettext("Thank you. The moderators will look at this comment."), "success", about=about)
         return redirect(url_for("public.article", slug=comment.article.slug, _anchor=f"c{comment.id}"))
     status = 400 if form.errors else 200
     return render_template("public/report.html", comment=comment, form=form), status
