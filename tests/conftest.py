@@ -147,3 +147,24 @@ def moderator(app):
 @pytest.fixture
 def admin_user(app):
     return create_user("Ada Admin", role=Role.ADMIN)
+
+
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
+
+
+@pytest.fixture
+def redis_url():
+    """An empty Redis database for tests that need the real one (index 5 by default, TEST_REDIS_URL to move it).
+    Skipped when no Redis answers, except under CI, where a missing Redis is a failure."""
+    import redis
+
+    client = redis.Redis.from_url(TEST_REDIS_URL)
+    try:
+        client.flushdb()
+    except redis.ConnectionError as error:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(f"no Redis at {TEST_REDIS_URL}: {error}")
+    yield TEST_REDIS_URL
+    client.flushdb()
+    client.close()
