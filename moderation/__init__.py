@@ -22,7 +22,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     _fill_instance_defaults(app)
 
-    from moderation import (admin, api, auth, commands, db, errors, extensions, inputs, logs, policy, public,
+    from moderation import (admin, api, auth, commands, db, errors, extensions, inputs, jobs, logs, policy, public,
                             security, shared_cache, templating)
 
     logs.init_app(app)
@@ -32,6 +32,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     policy.init_app(app)
     shared_cache.init_app(app)  # before db: seeding a new database commits an article, which bumps the generation
     db.init_app(app)
+    jobs.init_app(app)
     errors.init_app(app)
     templating.init_app(app)
     auth.init_app(app)
