@@ -32,6 +32,12 @@ def handoff_serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.secret_key, salt=HANDOFF_SALT)
 
 
+def enabled_providers() -> list[tuple[str, str]]:
+    """(name, label) of each configured OpenID provider an admin left on, for "Sign in with LABEL" links."""
+    return [(name, provider.get("label") or name) for name, provider in oidc_providers().items()
+            if method_enabled(f"oidc:{name}")]
+
+
 def _client(name: str):
     """Authlib's client for the provider NAME, (re)registered whenever its settings differ from the last seen."""
     provider = oidc_providers().get(name)
@@ -112,4 +118,5 @@ def _refused(message: str):
 
 def init_app(app: Flask) -> None:
     app.extensions[EXTENSION] = (OAuth(app), {})
+    app.jinja_env.globals["oidc_sign_in_providers"] = enabled_providers
     app.register_blueprint(bp)

@@ -13,11 +13,11 @@ from sqlalchemy import func, select
 
 from moderation.auth.forms import LoginForm
 from moderation.auth.identities import SignInRefused
-from moderation.auth.oidc import HANDOFF_SECONDS, handoff_serializer
+from moderation.auth.oidc import HANDOFF_SECONDS, enabled_providers, handoff_serializer
 from moderation.auth.sso import sso_account
 from moderation.db import db
-from moderation.embed.settings import (OriginError, is_allowed_origin, method_enabled, normalise_origin,
-                                       oidc_providers, origin_of, sign_in_methods)
+from moderation.embed.settings import (OriginError, is_allowed_origin, method_enabled, normalise_origin, origin_of,
+                                       sign_in_methods)
 from moderation.embed.frame import ensure_csrf_secret, in_frame
 from moderation.embed.stories import StoryRefused, story_for
 from moderation.extensions import limit_message, limiter
@@ -148,9 +148,8 @@ def sign_in():
                 return _signed_in(user)
             form.password.errors.append("That email and password do not match an account.")
     frame = handoff_serializer().dumps({"origin": session[ORIGIN_KEY], "story": session.get(STORY_KEY)})
-    providers = [(name, provider.get("label") or name) for name, provider in oidc_providers().items()
-                 if methods.get(f"oidc:{name}")]
-    return render_template("embed/sign_in.html", form=form, methods=methods, providers=providers, frame=frame), \
+    return render_template("embed/sign_in.html", form=form, methods=methods, providers=enabled_providers(),
+                           frame=frame), \
         400 if form.errors else 200
 
 

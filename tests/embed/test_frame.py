@@ -139,6 +139,9 @@ def newsroom_server():
 
     def page(environ, start_response):
         requests_seen.append(environ["PATH_INFO"])
+        if environ["PATH_INFO"] == "/late":  # a title past the first 256 KiB is not read
+            return Response("<html>" + " " * 300_000 + "<title>Too late</title>",
+                            content_type="text/html")(environ, start_response)
         if environ["PATH_INFO"] == "/moved":
             return Response("", status=302, headers={"Location": "http://169.254.169.254/"})(environ, start_response)
         html = ('<html><head><title>Plain title</title><meta property="og:title" content="Council &amp; budget: '
@@ -161,9 +164,10 @@ def test_the_title_is_read_from_the_allowed_page_when_the_snippet_gives_none(cli
         "Council & budget: the vote"
     assert seen == ["/story"]
     assert fetch_title(f"{origin}/moved") is None  # a redirect is not followed
+    assert fetch_title(f"{origin}/late") is None
     set_allowed_origins([])
     db.session.commit()
-    assert fetch_title(f"{origin}/story") is None and seen == ["/story", "/moved"]  # never fetched off the list
+    assert fetch_title(f"{origin}/story") is None and seen == ["/story", "/moved", "/late"]  # never off the list
 
 
 def test_the_moderator_sees_and_can_open_the_source_page(client, allowed, auth, moderator, reader):
