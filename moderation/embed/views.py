@@ -30,7 +30,6 @@ bp = Blueprint("embed", __name__)
 ORIGIN_KEY = "embed_origin"  # the newsroom page's origin, checked against the allowed list on every request
 STORY_KEY = "embed_story"  # the slug of the story the frame shows
 FRAME_KEYS = (ORIGIN_KEY, STORY_KEY, public.HIDE_COOKIE)
-STARTS = ("embed.stream", "embed.by_url")  # need no frame session: they start one, or leave the frame
 
 # The public pages, served in the frame as they are (frame.py maps their links to these endpoints).
 for rule, endpoint, view, methods in (
@@ -46,8 +45,10 @@ for rule, endpoint, view, methods in (
 @bp.before_request
 def _frame_checks():
     """Every frame page after the first needs the session of a frame on a page of an allowed site."""
+    if not in_frame():
+        return None  # the no-JavaScript link, a page of the site itself
     ensure_csrf_secret()
-    if request.endpoint in STARTS:
+    if request.endpoint == "embed.stream":
         return None
     if not is_allowed_origin(session.get(ORIGIN_KEY)):
         return _refusal("This comment section has expired. Reload the page to see the comments again.", 400)
@@ -58,6 +59,8 @@ def _frame_checks():
 def _frame_headers(response):
     """Only the allowed page that opened the frame may frame it; a refusal may show in any frame (it holds
     nothing to click). Pages carry the session in their links, so they are never cached."""
+    if not in_frame():
+        return response
     origin = session.get(ORIGIN_KEY)
     ancestors = origin if is_allowed_origin(origin) else ("*" if g.get("frame_refusal") else "'none'")
     response.headers["Content-Security-Policy"] = content_security_policy(frame_ancestors=ancestors)
