@@ -47,6 +47,9 @@ def _frame_checks():
     """Every frame page after the first needs the session of a frame on a page of an allowed site."""
     if not in_frame():
         return None  # the no-JavaScript link, a page of the site itself
+    # The reader is the frame session's alone: never one Flask-Login cached in an app context that outlives a
+    # request (tests run many requests in one); _frame_headers drops it again at the end.
+    g.pop("_login_user", None)
     ensure_csrf_secret()
     if request.endpoint == "embed.stream":
         return None
@@ -61,6 +64,7 @@ def _frame_headers(response):
     nothing to click). Pages carry the session in their links, so they are never cached."""
     if not in_frame():
         return response
+    g.pop("_login_user", None)
     origin = session.get(ORIGIN_KEY)
     ancestors = origin if is_allowed_origin(origin) else ("*" if g.get("frame_refusal") else "'none'")
     response.headers["Content-Security-Policy"] = content_security_policy(frame_ancestors=ancestors)
