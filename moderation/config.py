@@ -20,6 +20,7 @@ class Defaults:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REPORT_HIDE_THRESHOLD = 3
+    ADMIN_POLL_SECONDS = 20  # how often an open queue page asks whether new comments arrived
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = False  # each X-RateLimit header costs a storage read; 429s still carry Retry-After
     COMMENTS_PER_MINUTE = "5 per minute"
@@ -31,6 +32,22 @@ class Defaults:
     API_RATE_LIMIT_PER_ADDRESS = "120 per minute"  # requests without one, counted per client address
     CORAL_RATE_LIMIT = "1200 per minute"  # Coral's server calls from one address for all its readers
     CORAL_SIGNING_SECRETS: list[str] = []  # or a comma-separated string (env CORAL_SIGNING_SECRETS)
+    # Where a reader writes about a final decision (shown on "Your comments" and to banned readers); env CONTACT_ADDRESS.
+    CONTACT_ADDRESS = "comments@example.org"
+    # E-mail (moderation/mail.py): without MAIL_SERVER messages are written to the log. All MAIL_* come from the env too.
+    MAIL_BACKEND = "smtp"  # Flask-Mailman would pick an in-memory outbox under TESTING; the tests use a real server
+    MAIL_SERVER: str | None = None
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USE_SSL = False
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_DEFAULT_SENDER = "Comments <comments@example.org>"
+    MAIL_TIMEOUT = 10  # seconds; a stuck server must not hold a moderator's request for long
+    PASSWORD_RESET_MAX_AGE = 3600  # seconds a reset link stays valid
+    PASSWORD_RESETS_PER_HOUR = "5 per hour"  # reset requests per address
+    # What deleting an account does to its comments: "keep" (shown as by "deleted account") or "remove".
+    ACCOUNT_DELETION_COMMENTS = "keep"
     # The embedded comment section and sign-in (docs/embed.md). Allowed sites and which sign-in methods are on are
     # set by admins in /admin/settings (or `flask embed origins`).
     EMBED_STARTS_PER_MINUTE = "120 per minute"  # frames opened per address: each may create a story and read a page

@@ -39,6 +39,7 @@ class AuthorActionForm(FlaskForm):
     days = IntegerField("Days", validators=[Optional(), NumberRange(min=1, max=3650)])
     message = TextAreaField("Message", validators=[Optional(), Length(max=NOTE_MAX)])
     reject_pending = BooleanField("Also reject their pending comments")
+    confirm = BooleanField("I confirm")  # required for a suspension or a ban (checked by the view)
     comment_id = HiddenField(validators=[Optional()])
 
 

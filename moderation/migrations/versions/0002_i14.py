@@ -7,7 +7,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = "i14"
-down_revision = "0001_initial_schema"
+down_revision = "i13r"
 branch_labels = None
 depends_on = None
 
