@@ -6,7 +6,7 @@ resubmit, report) are served under /embed/ too; frame.py keeps their session in 
 frame. Sign-in in the frame: the newsroom's SSO token, an OpenID provider through a pop-up, or a local account."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 from itsdangerous import BadSignature
 from sqlalchemy import func, select
@@ -21,6 +21,7 @@ from moderation.embed.settings import (OriginError, is_allowed_origin, method_en
 from moderation.embed.frame import ensure_csrf_secret, in_frame
 from moderation.embed.stories import StoryRefused, story_for
 from moderation.extensions import limit_message, limiter
+from moderation.messages import say
 from moderation.models import User
 from moderation.public import views as public
 from moderation.public.forms import CommentForm, ConfirmForm
@@ -128,7 +129,7 @@ def _signed_in(user: User):
     session.update(kept)
     login_user(user)
     ensure_csrf_secret()
-    flash(f"Signed in as {user.display_name}.", "success")
+    say(f"Signed in as {user.display_name}.", "success")
     return _back_to_story()
 
 
@@ -165,13 +166,13 @@ def sso():
     """The newsroom's SSO token, handed to the frame by embed.js: check it and sign the reader in."""
     _require_csrf()
     if not method_enabled("sso"):
-        flash("Signing in through the newsroom's site is turned off here.", "error")
+        say("Signing in through the newsroom's site is turned off here.", "error")
         return _back_to_story()
     try:
         user = sso_account(request.form.get("token", ""))
     except SignInRefused as refusal:
         db.session.rollback()
-        flash(f"You could not be signed in: {refusal}", "error")
+        say(f"You could not be signed in: {refusal}", "error")
         return _back_to_story()
     return _signed_in(user)
 
@@ -186,7 +187,7 @@ def signed_in():
     except (BadSignature, KeyError, TypeError, ValueError):
         user, handoff = None, {}
     if user is None or handoff.get("origin") != session.get(ORIGIN_KEY):
-        flash("That sign-in has expired; please sign in again.", "error")
+        say("That sign-in has expired; please sign in again.", "error")
         return _back_to_story()
     return _signed_in(user)
 
