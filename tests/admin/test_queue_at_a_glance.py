@@ -3,6 +3,8 @@ Auto-published, reasons that default to what fired or was reported, bulk actions
 grave author actions that need a reason and a confirmation (and can be undone), and no deciding one's own comment."""
 from __future__ import annotations
 
+import csv
+import io
 import re
 
 import pytest
@@ -170,3 +172,26 @@ def test_a_moderator_cannot_decide_on_their_own_comment(client, auth, moderator)
     assert reload(own).status is CommentStatus.PENDING
     assert db.session.scalars(select(Decision).where(Decision.action == "approve")).all() == []
     assert StaleDecision  # the refusal is an ActionNotAllowed, not a conflict
+
+
+def test_the_log_and_its_csv_name_the_author_story_and_comment_and_filter_by_them(client, auth, moderator):
+    dora, carl = make_author("Dora Writer"), make_author()
+    held = make_comment(dora, "Held words about the harbour, long enough to be cut " + "and more " * 20)
+    other = make_comment(carl, "Words by someone else.")
+    perform(held, "reject", Actor.for_user(moderator), reason="personal_attack")
+    db.session.commit()
+    auth.login(moderator)
+    page = client.get("/admin/log", query_string={"author_name": "dora"}).get_data(as_text=True)
+    assert page.count('<tr class="actor-') == 2  # the rule's hold and the moderator's rejection
+    assert "<strong>Dora Writer</strong>" in page and "Carl Commenter" not in page.split("<tbody>")[1]
+    assert "US-Cuba migration talks" in page and "“Held words about the harbour" in page
+    assert ">Personal comments<" in page.split("<tbody>")[1]
+    one = client.get("/admin/log", query_string={"comment": f"#{other.id}"}).get_data(as_text=True)
+    assert one.count('<tr class="actor-') == 1 and "Words by someone else." in one
+    assert client.get("/admin/log", query_string={"comment": "twelve"}).status_code == 400
+    rows = list(csv.DictReader(io.StringIO(client.get("/admin/log.csv", query_string={"author_name": "DORA",
+                                                                                      "action": "reject"}).get_data(as_text=True))))
+    assert [(row["author_name"], row["reason"], row["reason_title"], row["rule_title"]) for row in rows] == [
+        ("Dora Writer", "personal_attack", "Personal comments", "Personal comments")]
+    assert rows[0]["article_title"].startswith("US-Cuba") and rows[0]["comment_excerpt"].endswith("…")
+    assert len(rows[0]["comment_excerpt"]) <= 100
