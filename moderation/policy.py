@@ -58,6 +58,14 @@ class Rule:
         return "none"
 
 
+@dataclass(frozen=True, slots=True)
+class NamePolicy:
+    """What a display name must pass: the ids of the rules that judge it, and the reserved names it may not contain."""
+
+    rules: tuple[str, ...] = ()
+    reserved: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True, slots=True, eq=False)
 class Policy:
     """A whole comment policy; `version` hashes the file and its lexicons so old verdicts stay explainable."""
@@ -72,6 +80,7 @@ class Policy:
     review_within_hours: int
     settings: Mapping[str, Any]
     rules: tuple[Rule, ...]
+    names: NamePolicy = NamePolicy()
 
     def rule(self, rule_id: str) -> Rule:
         """The rule with this id."""
@@ -108,6 +117,7 @@ def load_policy(path: str | Path | None = None) -> Policy:
     digest = hashlib.sha256(raw)
     rules = tuple(_rule(path, rule_id, body, digest) for rule_id, body in _table(path, data, "rules", None).items())
     _check_rules(path, rules)
+    names = _names(path, data, rules, digest)  # before the version is read: the reserved names feed it
     return Policy(
         name=_field(path, data, "name", str, None),
         version=digest.hexdigest()[:16],
@@ -117,9 +127,27 @@ def load_policy(path: str | Path | None = None) -> Policy:
         default_mode=_choice(path, data, "default_mode", MODES, None),
         premoderation_note=_field(path, data, "premoderation_note", str, None).strip(),
         review_within_hours=_positive_int(path, data, "review_within_hours"),
-        settings=MappingProxyType({k: v for k, v in data.items() if isinstance(v, dict) and k != "rules"}),
+        settings=MappingProxyType({k: v for k, v in data.items() if isinstance(v, dict) and k not in ("rules", "names")}),
         rules=rules,
+        names=names,
     )
+
+
+def _names(path: Path, data: dict, rules: tuple[Rule, ...], digest) -> NamePolicy:
+    """The optional [names] table: `rules` (ids of this policy's rules) and `reserved` (a file under lexicons/)."""
+    table = _table(path, data, "names", None, required=False)
+    if not table:
+        return NamePolicy()
+    names = table.get("rules", [])
+    known = [rule.id for rule in rules]
+    if not isinstance(names, list) or any(name not in known for name in names):
+        raise PolicyError(path, f"must be a list of this policy's rule ids ({', '.join(known)})", None, "names.rules")
+    reserved: tuple[str, ...] = ()
+    if "reserved" in table:
+        filename = _field(path, table, "reserved", str, None, "names.reserved")
+        _, raw = _read_beside(path, "lexicons", filename, None, "names.reserved", digest)
+        reserved = parse_lexicon(raw.decode("utf-8"))
+    return NamePolicy(rules=tuple(names), reserved=reserved)
 
 
 def _rule(path: Path, rule_id: str, body: Any, digest) -> Rule:

@@ -21,6 +21,7 @@ from moderation.db import db
 from moderation.models import ActorType, Comment, CommentFlag, CommentStatus, Decision, Report, Role, User
 from moderation.models._types import utcnow
 from moderation.policy import current_policy
+from moderation.services.accounts import tell_author_of_decision
 
 # Approved holds what a person approved or featured; what the rules published alone is Auto-published.
 QUEUES = ("pending", "reported", "rejected", "approved", "auto_published")
@@ -330,6 +331,8 @@ def perform(
     _update_if_unchanged(comment, version, changes)
     if action in ("approve", "reject"):
         _resolve_reports(comment)
+        if previous is CommentStatus.PENDING:
+            tell_author_of_decision(comment, action)  # by e-mail, if they asked, once this commits
     return record(
         actor,
         action,

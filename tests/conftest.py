@@ -147,3 +147,23 @@ def moderator(app):
 @pytest.fixture
 def admin_user(app):
     return create_user("Ada Admin", role=Role.ADMIN)
+
+
+@pytest.fixture(scope="session")
+def smtp_server():
+    """A loopback SMTP server for the whole session: (port, outbox)."""
+    from tests.mail_server import start_smtp_server
+
+    controller, outbox = start_smtp_server()
+    yield controller.port, outbox
+    controller.stop()
+
+
+@pytest.fixture
+def outbox(app, smtp_server, monkeypatch):
+    """The app sends mail to the loopback server for this test; the outbox starts empty."""
+    port, received = smtp_server
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
+    monkeypatch.setitem(app.config, "MAIL_PORT", port)
+    received.messages.clear()
+    return received

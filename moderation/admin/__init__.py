@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from moderation.admin import decisions, log, queues, settings, stats  # noqa: F401  (routes attach to bp)
+from moderation.admin import decisions, log, names, queues, settings, stats  # noqa: F401  (routes attach to bp)
 from moderation.admin.blueprint import bp
 
 

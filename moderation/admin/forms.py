@@ -60,6 +60,15 @@ class SiteSettingsForm(FlaskForm):
     )
 
 
+class EmbedSettingsForm(FlaskForm):
+    """Sites that may embed the comments and the sign-in methods; one checkbox per method is added per request
+    (the methods depend on what is configured), as `method-KEY` fields read by the view."""
+
+    allowed_origins = TextAreaField("Sites allowed to embed the comments, one origin a line (https://news.example)",
+                                    validators=[Optional(), Length(max=10000)])
+    sso_role_claims = BooleanField("Let the newsroom's SSO token make a reader a moderator (its role claim)")
+
+
 class RoleForm(FlaskForm):
     role = SelectField(choices=choices((r.value, r.value.capitalize()) for r in Role), validators=[DataRequired()])
 

@@ -8,17 +8,25 @@ from moderation.api.errors import field_error
 from moderation.db import db
 from moderation.models import ApiKey, Article, Comment, User
 from moderation.services.commenting import post_comment
+from moderation.services.names import NameRefused, check_display_name, tidy
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 
 
 def external_author(external_id: str, display_name: str) -> User:
-    """The author the caller calls `external_id`, created on first sight; the display name follows the caller's."""
+    """The author the caller calls `external_id`, created on first sight; the display name follows the caller's,
+    under the same rules as a reader's own (ApiError 422 on `author.display_name` saying why it is refused)."""
     author = db.session.scalar(select(User).where(User.external_id == external_id))
+    if author is not None and author.display_name == tidy(display_name):
+        return author
+    try:
+        display_name = check_display_name(display_name, user=author)
+    except NameRefused as refusal:
+        raise field_error("author.display_name", str(refusal)) from None
     if author is None:
         author = User(external_id=external_id, display_name=display_name, email=None, password_hash=None)
         db.session.add(author)
-    elif author.display_name != display_name:
+    else:
         author.display_name = display_name
     return author
 

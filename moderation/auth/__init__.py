@@ -7,6 +7,6 @@ from moderation.auth.views import bp
 
 
 def init_app(app: Flask) -> None:
-    from moderation.auth import loader  # noqa: F401 - registers the user loader
+    from moderation.auth import account, loader  # noqa: F401 - the account routes and the user loader
 
     app.register_blueprint(bp)

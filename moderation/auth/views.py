@@ -12,6 +12,7 @@ from moderation.auth.forms import LoginForm, RegisterForm
 from moderation.db import db
 from moderation.extensions import limit_message, limiter
 from moderation.models import User
+from moderation.services.names import NameRefused, check_display_name
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -45,12 +46,12 @@ def _start_session(user: User) -> None:
 def register():
     """Create a reader account and sign it in."""
     form = RegisterForm()
-    if form.validate_on_submit():
+    if form.validate_on_submit() and checked_name(form.display_name):
         email = form.email.data.strip().lower()
         if db.session.scalar(select(User.id).where(func.lower(User.email) == email)) is not None:
             form.email.errors.append("An account with this email exists already.")
         else:
-            user = User(display_name=form.display_name.data.strip(), email=email)
+            user = User(display_name=form.display_name.data, email=email)
             user.set_password(form.password.data)
             db.session.add(user)
             try:
@@ -63,6 +64,16 @@ def register():
                 flash("Welcome! You can now join the conversation.", "success")
                 return redirect(safe_next(request.args.get("next")))
     return render_template("auth/register.html", form=form), 400 if form.errors else 200
+
+
+def checked_name(field, user: User | None = None) -> bool:
+    """Put the display name in `field` under the policy (tidied in place); False with the reason as its error."""
+    try:
+        field.data = check_display_name(field.data, user=user)
+    except NameRefused as refusal:
+        field.errors = [*field.errors, str(refusal)]
+        return False
+    return True
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -1,4 +1,5 @@
-"""`users create-admin EMAIL`, `users set-role EMAIL ROLE`: who may moderate."""
+"""`users create-admin EMAIL`, `users set-role EMAIL ROLE`: who may moderate; `users check-names`: names chosen before
+the policy judged them."""
 from __future__ import annotations
 
 import os
@@ -11,6 +12,7 @@ from sqlalchemy import func, select
 from moderation.db import db
 from moderation.inputs import STORABLE_TEXT, text_fault
 from moderation.models import Role, User
+from moderation.services.names import offending_names
 
 users = AppGroup("users", help="Manage accounts and roles.")
 
@@ -52,6 +54,19 @@ def set_role(email: str, role: str) -> None:
     user.role = Role(role)
     db.session.commit()
     click.echo(f"{user.email} is now {role}")
+
+
+@users.command("check-names")
+def check_names() -> None:
+    """List active accounts whose display name the policy refuses now (a rule, a reserved name, a look-alike of an
+    older account's name), one a line: id, email or external id, name, reason. Exit status 1 when there are any;
+    a moderator resets a name on the account's page in /admin."""
+    offending = offending_names()
+    for user, reason in offending:
+        click.echo(f"{user.id}\t{user.email or user.external_id or '-'}\t{user.display_name}\t{reason}")
+    click.echo(f"{len(offending)} offending name{'s' if len(offending) != 1 else ''}.", err=True)
+    if offending:
+        raise SystemExit(1)
 
 
 def register(app: Flask) -> None:

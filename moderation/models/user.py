@@ -6,10 +6,11 @@ from datetime import datetime
 
 from flask_login import UserMixin
 from sqlalchemy import String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from moderation.db import db
+from moderation.lookalike import name_key
 from moderation.models._types import UTCDateTime, str_enum, utcnow
 
 
@@ -24,6 +25,8 @@ class User(UserMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     display_name: Mapped[str] = mapped_column(String(80))
+    # The name as it looks (moderation.lookalike.name_key), kept in step by `_keep_name_key`: names are unique by it.
+    name_key: Mapped[str | None] = mapped_column(String(320), index=True)
     email: Mapped[str | None] = mapped_column(String(254), unique=True)
     # Authors who come through the API are known by the calling service's id, not an email.
     external_id: Mapped[str | None] = mapped_column(String(200), unique=True)
@@ -34,6 +37,15 @@ class User(UserMixin, db.Model):
     always_premoderate: Mapped[bool] = mapped_column(default=False)
     warning: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The reader deleted the account: name, e-mail and password are gone; the row stays for the log's sake.
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Tell the author by e-mail when a moderator approves or rejects a held comment (off unless the reader asks).
+    notify_decisions: Mapped[bool] = mapped_column(default=False)
+
+    @validates("display_name")
+    def _keep_name_key(self, _key: str, name: str) -> str:
+        self.name_key = name_key(name)
+        return name
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)

@@ -37,12 +37,14 @@ def new_form_token() -> str:
 
 
 class ReportForm(FlaskForm):
-    reason = SelectField("Why are you reporting this comment?", validators=[DataRequired()])
+    reason = SelectField("Why are you reporting this comment?",
+                         validators=[DataRequired(message="Choose why you are reporting this comment.")])
     note = TextAreaField("Anything else the moderators should know? (optional)", validators=[Length(max=NOTE_MAX)])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.reason.choices = report_reasons()
+        # Nothing chosen for the reader: a preselected reason would be sent by whoever did not look.
+        self.reason.choices = [("", "Choose a reason")] + report_reasons()
 
 
 class ConfirmForm(FlaskForm):

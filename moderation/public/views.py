@@ -5,13 +5,14 @@ from flask import (
     Blueprint,
     abort,
     current_app,
-    flash,
     make_response,
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
+from flask_limiter.errors import RateLimitExceeded
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -19,8 +20,10 @@ from sqlalchemy.exc import IntegrityError
 from moderation.audit import Actor, record
 from moderation.auth.views import safe_next
 from moderation.db import db
+from moderation.errors import explaining_headers, handle_http_error
 from moderation.extensions import limit_message, limiter
-from moderation.models import Article, Comment, CommentStatus
+from moderation.messages import say
+from moderation.models import Article, Comment, CommentStatus, Report
 from moderation.pipeline.types import Refused
 from moderation.policy import current_policy
 from moderation.public.forms import CommentForm, ConfirmForm, ReportForm, ResubmitForm, new_form_token
@@ -36,7 +39,8 @@ MAX_ID_DIGITS = 18  # a longer number overflows the database's integer and is no
 
 
 def comments_hidden() -> bool:
-    return request.cookies.get(HIDE_COOKIE) == "1"
+    # In the embedded comment frame the choice lives in the frame's session (moderation/embed/frame.py).
+    return request.cookies.get(HIDE_COOKIE) == "1" or session.get(HIDE_COOKIE) == "1"
 
 
 def get_article_or_404(slug: str) -> Article:
@@ -85,7 +89,18 @@ def article_page(story: Article, form: CommentForm, after: int | None = None) ->
         form=form,
         report_form=ReportForm(),
         confirm_form=ConfirmForm(),
+        reported_ids=_reported_by_viewer(story),
     )
+
+
+def _reported_by_viewer(story: Article) -> set[int]:
+    """Ids of this story's comments the signed-in reader has reported (shown as "Reported", not "Report")."""
+    if not current_user.is_authenticated:
+        return set()
+    return set(db.session.scalars(
+        select(Report.comment_id).join(Comment).where(Comment.article_id == story.id,
+                                                      Report.reporter_id == current_user.id)
+    ))
 
 
 @bp.route("/articles/<slug>/comments", methods=["POST"])
@@ -100,10 +115,7 @@ def post(slug: str):
     story = get_article_or_404(slug)
     form = CommentForm()
     if not form.validate_on_submit():
-        for errors in form.errors.values():
-            for error in errors:
-                flash(error, "error")
-        return redirect(url_for("public.article", slug=slug, _anchor="comment-form"))
+        return refuse_post(story, form, " ".join(error for errors in form.errors.values() for error in errors), 422)
     parent = _parent_for(form.parent_id.data)
     once = _once_key(form.form_token.data)
     earlier = _posted_with(once)
@@ -114,9 +126,7 @@ def post(slug: str):
         db.session.commit()
     except Refused as refusal:
         db.session.rollback()
-        flash(refusal.message, "error")
-        # The page again, not a redirect, so the reader's text stays in the form to shorten or change.
-        return article_page(story, form), 422
+        return refuse_post(story, form, refusal.message, 422)
     except IntegrityError:
         db.session.rollback()  # the same form, sent twice at once: the other request stored it
         earlier = _posted_with(once)
@@ -124,6 +134,33 @@ def post(slug: str):
             raise
         return _after_judgement(earlier)
     return _after_judgement(comment)
+
+
+def form_anchor(form: CommentForm) -> str:
+    """The id of the form `form` was sent from: the comment form, or the reply form under a comment."""
+    parent = form.parent_id.data
+    return f"reply-form-{parent}" if parent and parent.isascii() and parent.isdigit() else "comment-form"
+
+
+def refuse_post(story: Article, form: CommentForm, message: str, status: int):
+    """The story page again, not a redirect: the refusal beside the form and the reader's text still in it
+    (the form's action ends in the form's anchor, so the browser lands there)."""
+    say(message, "error", about=form_anchor(form))
+    return article_page(story, form), status
+
+
+@bp.errorhandler(RateLimitExceeded)
+def rate_limited(error: RateLimitExceeded):
+    """Too many posts or reports: the same page with the text kept and the wait stated, not a bare error page."""
+    headers = explaining_headers(error)
+    if request.endpoint == "public.post":
+        story = get_article_or_404(request.view_args["slug"])
+        return (*refuse_post(story, CommentForm(), error.description, 429), headers)
+    if request.endpoint == "public.report":
+        comment = get_comment_or_404(request.view_args["comment_id"])
+        say(error.description, "error", about="report-form")
+        return render_template("public/report.html", comment=comment, form=ReportForm()), 429, headers
+    return handle_http_error(error)
 
 
 def _once_key(form_token: str | None) -> str | None:
@@ -151,9 +188,10 @@ def _parent_for(raw_id: str | None) -> Comment | None:
 def _after_judgement(comment: Comment):
     """Published: back to the thread. Held or rejected: the notice that quotes the policy."""
     if comment.verdict_outcome == "publish" and comment.status is CommentStatus.PUBLISHED:
-        flash("Your comment is published.", "success")
+        say("Your comment is published.", "success", about=f"c{comment.id}")
         return redirect(url_for("public.article", slug=comment.article.slug, _anchor=f"c{comment.id}"))
-    return redirect(url_for("public.notice", comment_id=comment.id))
+    # An anchor of its own: a redirect without one would keep the form's (#comment-form), which the notice lacks.
+    return redirect(url_for("public.notice", comment_id=comment.id, _anchor="outcome"))
 
 
 @bp.route("/comments/<int:comment_id>/notice")
@@ -180,14 +218,14 @@ def resubmit(comment_id: int):
         abort(404)
     form = ResubmitForm()
     if not form.validate_on_submit():
-        flash("Write something first.", "error")
-        return redirect(url_for("public.notice", comment_id=comment_id))
+        say("Write something first.", "error", about="comment-form")
+        return notice_page(comment, form), 422
     try:
         resubmit_comment(comment, form.body.data, current_user, expected_version=form.version.data)
         db.session.commit()
     except Refused as refusal:
         db.session.rollback()
-        flash(refusal.message, "error")
+        say(refusal.message, "error", about="comment-form")
         return notice_page(comment, form), 422  # the edit stays in the form, as on the story page
     return _after_judgement(comment)
 
@@ -207,17 +245,18 @@ def report(comment_id: int):
         abort(404)
     form = ReportForm()
     if form.validate_on_submit():
+        about = f"c{comment.id}"
         try:
             report_comment(comment, current_user, form.reason.data, form.note.data or "")
             db.session.commit()
         except Refused as refusal:
             db.session.rollback()
-            flash(refusal.message, "error")
+            say(refusal.message, "error", about=about)
         except IntegrityError:
             db.session.rollback()
-            flash("You have already reported this comment.", "error")
+            say("You have already reported this comment.", "error", about=about)
         else:
-            flash("Thank you. The moderators will look at this comment.", "success")
+            say("Thank you. The moderators will look at this comment.", "success", about=about)
         return redirect(url_for("public.article", slug=comment.article.slug, _anchor=f"c{comment.id}"))
     status = 400 if form.errors else 200
     return render_template("public/report.html", comment=comment, form=form), status
@@ -257,3 +296,19 @@ def acknowledge_warning():
         current_user.warning = None
         db.session.commit()
     return redirect(safe_next(request.args.get("back")))
+
+
+MY_COMMENTS_SHOWN = 200
+
+
+@bp.route("/account/comments")
+@login_required
+def my_comments():
+    """Every comment of the signed-in reader, newest first, with its state and, when rejected, why."""
+    mine = db.session.scalars(
+        select(Comment).where(Comment.author_id == current_user.id)
+        .order_by(Comment.created_at.desc(), Comment.id.desc()).limit(MY_COMMENTS_SHOWN)
+    ).all()
+    policy = current_policy()
+    rules = {rule.id: rule for rule in policy.rules}
+    return render_template("public/my_comments.html", comments=mine, rules=rules, limit=MY_COMMENTS_SHOWN)

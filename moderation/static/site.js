@@ -1,6 +1,13 @@
 // Progressive enhancement for the public pages: everything here also works without JavaScript.
 (function () {
   "use strict";
+  // A message just given (posted, held, refused...) takes the focus: a screen reader reads it, and the page shows it
+  // even when the browser restored an older scroll position. The admin's keyboard shortcuts keep their own focus.
+  var message = document.querySelector("body:not(.admin) [data-message]");
+  if (message) {
+    message.focus();
+  }
+
   var link = document.querySelector("[data-hide-comments]");
   var dialog = document.getElementById("hide-dialog");
   if (link && dialog && typeof dialog.showModal === "function") {

@@ -104,7 +104,7 @@ def test_a_moderator_clears_the_queue_by_keyboard_and_the_reader_sees_the_decisi
     reader = open_page()
     register(reader.page, "Held Reader", "held@example.org")
     post_comment_in_browser(reader.page, site["article"], READER_HELD)
-    held_url = reader.page.url
+    held_url = reader.page.url.split("#")[0]  # the same URL with its anchor would only scroll, not reload
     expect(reader.page.locator(".flash-info")).to_contain_text("awaiting review")
 
     moderator = open_page()
@@ -133,6 +133,8 @@ def test_a_moderator_clears_the_queue_by_keyboard_and_the_reader_sees_the_decisi
 
     reader.page.goto(held_url)
     expect(reader.page.locator(".flash-error")).to_contain_text("not published")
+    reader.page.get_by_role("link", name="Held Reader").click()  # the name in the header: Your comments
+    expect(reader.page.locator(".mine", has_text=READER_HELD)).to_contain_text("Not published. Personal comments")
     reader.page.goto(site["article"])
     expect(reader.page.get_by_text(READER_HELD)).to_have_count(0)
 

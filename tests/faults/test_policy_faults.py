@@ -46,6 +46,8 @@ def test_a_policy_file_that_is_not_toml_stops_the_app_naming_file_and_line(tmp_p
         ("review_threshold", 'review_threshold = "high"', ["rule 'profanity'", "field 'review_threshold'"]),
         ('filter = "profanity"', 'filter = "no-such-filter"', ["rule 'profanity'", "unknown filter"]),
         ("max_length", "max_length = -5", ["field 'max_length'"]),
+        ('rules = ["profanity"', 'rules = ["profanity", "spelling"]', ["field 'names.rules'", "rule ids"]),
+        ('reserved = "reserved-names.txt"', 'reserved = "missing.txt"', ["field 'names.reserved'", "cannot read"]),
     ],
 )
 def test_a_policy_with_a_bad_value_stops_the_app_naming_file_rule_and_field(tmp_path, start, replacement, named):

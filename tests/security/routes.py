@@ -33,7 +33,7 @@ class Route:
         return f"{self.method} {self.rule}"
 
 
-DEFAULT_ARGUMENTS = {"slug": SEED_SLUG, "name": "pending", "filename": "style.css"}
+DEFAULT_ARGUMENTS = {"slug": SEED_SLUG, "name": "pending", "filename": "style.css", "token": "not-a-token"}
 
 
 def all_routes(app: Flask) -> list[Route]:

@@ -71,8 +71,12 @@ def test_comments_per_author_per_minute(limited_app, monkeypatch, new_client):
     client = signed_in(new_client, limited_app, create_user("Fast Typist"))
     for n in range(2):
         client.post(f"{ARTICLE_URL}/comments", data={"body": f"{CLEAN} ({n})"})
-    refused = client.post(f"{ARTICLE_URL}/comments", data={"body": CLEAN})
+    kept = f"{CLEAN} A third thought, typed at length."
+    refused = client.post(f"{ARTICLE_URL}/comments", data={"body": kept})
     assert_says_when_to_retry(refused, b"Too many comments")
+    page = refused.get_data(as_text=True)
+    assert kept in page  # the story page again, the text still in the form beside the refusal
+    assert page.index('id="comment-form"') < page.index("Too many comments") < page.index(kept)
     assert table_counts()["comments"] == 2
     other = signed_in(new_client, limited_app, create_user("Someone Else"))
     assert other.post(f"{ARTICLE_URL}/comments", data={"body": CLEAN}).status_code == 302  # per author
