@@ -109,18 +109,19 @@ def test_the_undo_bar_and_a_conflict_are_inside_the_viewport_and_announced(site,
         create_user("Other Moderator", email="other-mod@example.org", role=Role.MODERATOR))), db.session.commit()))
     sixth.get_by_role("button", name=re.compile("^Reject")).click()
     page.wait_for_load_state()
-    conflict = page.locator(".item-notice, .admin-status .notice").filter(has_text="Other Moderator approved this comment")
+    conflict = page.locator("[data-message]").filter(has_text="Other Moderator approved this comment")
     expect(conflict).to_be_visible()
     assert inside_viewport(conflict)
-    # The item left Pending when the other moderator approved it, so the message waits in the pinned status region.
-    assert conflict.evaluate("el => el.closest('[role=status], [role=alert]') !== null")
+    # The item left Pending when the other moderator approved it, so the message is in the region fixed to the window.
+    assert conflict.get_attribute("role") == "alert"
+    assert conflict.evaluate("el => el.closest('.messages-in-view') !== null")
 
     page.goto(f"/admin/comments/{ids[6]}")
     with_app(site, lambda: (perform(db.session.get(Comment, ids[6]), "approve", Actor.for_user(
         db.session.scalar(select(User).where(User.email == "other-mod@example.org")))), db.session.commit()))
     page.get_by_role("button", name=re.compile("^Reject")).click()
     page.wait_for_load_state()
-    beside = page.locator(f"#item-{ids[6]} .item-notice")  # the item is still on its own page: the message is in it
+    beside = page.locator(f"#item-{ids[6]} [data-message]")  # the item is still on its own page: the message is in it
     expect(beside).to_contain_text("Other Moderator approved this comment")
     assert beside.get_attribute("role") == "alert" and inside_viewport(beside)
     watched.assert_nothing_ran()
