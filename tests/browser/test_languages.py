@@ -6,8 +6,7 @@ from playwright.sync_api import expect
 
 from moderation.db import db
 from tests.browser.conftest import WIDTHS, Watched, screenshot
-from tests.browser.test_journeys import sign_in
-from tests.conftest import create_user
+from tests.conftest import PASSWORD, create_user
 
 SPANISH_ATTACK = "Eres un pendejo y no sabes nada de lo que pasa en Cuba."
 
@@ -22,7 +21,10 @@ def test_a_reader_asking_for_spanish_reads_the_notice_in_spanish(site, chromium)
     try:
         watched = Watched(context.new_page())
         page = watched.page
-        sign_in(page, "rosa@example.org")
+        page.goto("/auth/login")
+        page.get_by_label("Email").fill("rosa@example.org")
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Iniciar sesión").click()
         page.goto(site["article"])
         expect(page.locator("p.policy")).to_contain_text("le pedimos que se abstenga de groserías")
         expect(page.locator(".policy-translation")).to_contain_text("Traducción al español")

@@ -1,7 +1,7 @@
 """The language of each comment: the main one its verdict was judged in (ISO 639-1), for the queue's filter.
 
 Revision ID: i12
-Revises: i14
+Revises: i15
 Create Date: 2026-11-30 08:55:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = "i12"
-down_revision = "i14"
+down_revision = "i15"
 branch_labels = None
 depends_on = None
 
