@@ -188,8 +188,9 @@ def _after_judgement(comment: Comment):
     if comment.verdict_outcome == "publish" and comment.status is CommentStatus.PUBLISHED:
         say("Your comment is published.", "success", about=f"c{comment.id}")
         return redirect(url_for("public.article", slug=comment.article.slug, _anchor=f"c{comment.id}"))
-    # An anchor of its own: a redirect without one would keep the form's (#comment-form), which the notice lacks.
-    return redirect(url_for("public.notice", comment_id=comment.id, _anchor="outcome"))
+    # An anchor of its own (the page's main content, the skip link's target): a redirect without one would keep the
+    # form's (#comment-form), which the notice lacks.
+    return redirect(url_for("public.notice", comment_id=comment.id, _anchor="main"))
 
 
 @bp.route("/comments/<int:comment_id>/notice")
