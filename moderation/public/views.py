@@ -311,6 +311,17 @@ def my_comments():
         select(Comment).where(Comment.author_id == current_user.id)
         .order_by(Comment.created_at.desc(), Comment.id.desc()).limit(MY_COMMENTS_SHOWN)
     ).all()
-    policy = current_policy()
-    rules = {rule.id: rule for rule in policy.rules}
-    return render_template("public/my_comments.html", comments=mine, rules=rules, limit=MY_COMMENTS_SHOWN)
+    return render_template("public/my_comments.html", comments=mine, limit=MY_COMMENTS_SHOWN,
+                           why={c.id: why_not_published(c) for c in mine if c.status is CommentStatus.REJECTED})
+
+
+def why_not_published(comment: Comment) -> tuple[list[str], list[str]]:
+    """The titles of the rules a rejected comment met (the moderator's reason, else the policy's) and the policy's
+    sentences for them, each sentence once (the rules of one policy often quote the same sentence)."""
+    rules = {rule.id: rule for rule in current_policy().rules}
+    by_category = {rule.category: rule for rule in rules.values()}
+    if comment.rejection_reason in rules:
+        met = [rules[comment.rejection_reason]]
+    else:
+        met = [by_category[r["category"]] for r in comment.verdict.get("reasons", []) if r.get("category") in by_category]
+    return [rule.title for rule in met], list(dict.fromkeys(rule.sentence for rule in met))
