@@ -116,8 +116,10 @@ def test_a_suspended_reader_sees_the_end_date_and_a_ban_while_typing_keeps_the_t
     in_view(page.locator("#comment-form").get_by_role("alert").filter(has_text="banned"))
     assert page.locator("#body").input_value() == TYPED
 
+    change_user(site, "sam@example.org", banned=False)
     page.goto(notice_url)
     page.locator("textarea#body").fill(TYPED)
+    change_user(site, "sam@example.org", banned=True)  # banned while editing
     page.get_by_role("button", name="Resubmit").click()
     in_view(page.locator("#comment-form").get_by_role("alert").filter(has_text="banned"))
     assert page.locator("textarea#body").input_value() == TYPED
