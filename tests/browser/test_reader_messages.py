@@ -14,7 +14,6 @@ from sqlalchemy import select
 from moderation.db import db
 from moderation.models import Comment, User
 from moderation.models._types import utcnow
-from moderation.policy import current_policy
 from tests.browser.conftest import WIDTHS, screenshot
 from tests.browser.test_journeys import ABUSIVE, CLEAN, post_comment_in_browser, register, seed, sign_in
 from tests.conftest import PASSWORD
@@ -80,25 +79,6 @@ def test_the_rate_limit_keeps_the_text_and_says_so_beside_the_form(limited_site,
     assert page.locator("#body").input_value() == TYPED
     expect(page.locator("h1")).to_contain_text("Havana")  # the story itself, not a bare error page
     screenshot(page, "rate-limited-phone")
-    context.close()
-
-
-def test_without_javascript_a_too_long_comment_lands_on_the_form_with_the_refusal(site, chromium):
-    setup = chromium.new_context(viewport=WIDTHS["phone"], base_url=site["url"])
-    register(setup.new_page(), "Lena Long", "lena@example.org")
-    state = setup.storage_state()
-    setup.close()
-    context = chromium.new_context(viewport=WIDTHS["phone"], base_url=site["url"], java_script_enabled=False,
-                                   storage_state=state)
-    page = context.new_page()
-    with site["app"].app_context():
-        limit = current_policy().max_length
-    text = ("Havana talks. " * limit)[: limit + 5]
-    page.goto(site["article"])
-    page.locator("#body").fill(text)
-    page.get_by_role("button", name="Post comment").click()
-    in_view(page.locator("#comment-form").get_by_role("alert").filter(has_text="longer than"))
-    assert page.locator("#body").input_value() == text
     context.close()
 
 
