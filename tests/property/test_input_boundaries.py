@@ -23,6 +23,7 @@ from moderation.db import db
 from moderation.inputs import field_name, text_fault
 from moderation.models import Article, ModerationMode, Role
 from moderation.public.views import HIDE_COOKIE
+from moderation.services.accounts import reset_token
 from moderation.services.commenting import post_comment
 from tests.conftest import PASSWORD, create_user
 from tests.security.conftest import api_key
@@ -371,7 +372,7 @@ def site_forms(app, client, admin) -> list[Form]:
     held = post_comment(admin, article, "You people are idiots.")
     db.session.commit()
     ids = {"slug": [SEED_SLUG], "comment_id": [published.id, held.id], "user_id": [reader.id, admin.id],
-           "article_id": [article.id], "name": ["pending", "reported", "rejected"]}
+           "article_id": [article.id], "name": ["pending", "reported", "rejected"], "token": [reset_token(admin)]}
     pages = []
     for route in site_routes(app, "GET"):
         urls = [route.rule]
