@@ -14,7 +14,8 @@ from moderation.pipeline import moderate
 from moderation.pipeline.types import ModerationContext
 from moderation.policy import Policy, current_policy
 
-MIN_LENGTH, MAX_LENGTH = 2, 80  # MAX_LENGTH: users.display_name's column
+# The API's schema allows one character (a service's own initials); the site's forms ask for two. 80: the column.
+MIN_LENGTH, MAX_LENGTH = 1, 80
 
 
 class NameRefused(ValueError):
@@ -28,10 +29,10 @@ def tidy(name: str) -> str:
 
 def check_display_name(name: str, *, user: User | None = None) -> str:
     """The tidied name when `user` (None: a new account) may take it; raises NameRefused naming the reason: the
-    length (2 to 80 characters), a rule of the policy, a reserved name, or another active account's look-alike name."""
+    length (1 to 80 characters), a rule of the policy, a reserved name, or another active account's look-alike name."""
     name = tidy(name)
     if not MIN_LENGTH <= len(name) <= MAX_LENGTH:
-        raise NameRefused(f"A display name has {MIN_LENGTH} to {MAX_LENGTH} characters.")
+        raise NameRefused(f"A display name has {MIN_LENGTH} to {MAX_LENGTH} characters (spaces around it not counted).")
     policy = current_policy()
     reason = policy_reason(name, policy) or reserved_reason(name, policy)
     if reason:
