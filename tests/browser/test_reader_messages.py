@@ -223,4 +223,13 @@ def test_screenshots_of_the_readers_pages(site, open_page, width):
     screenshot(page, f"signed-out-comment-{width}")
     page.goto("/auth/reset")
     screenshot(page, f"reset-request-{width}")
+    page.goto("/auth/register")
+    page.get_by_label("Display name").fill("Moderator")
+    page.get_by_role("button", name="Register").click()
+    expect(page.locator("#display_name-error")).to_contain_text("kept for the site")
+    screenshot(page, f"register-refused-{width}")
+    page.goto("/articles/no-such-story", referer=site["url"] + site["article"])
+    expect(page.get_by_role("link", name="Back to the story")).to_be_visible()
+    screenshot(page, f"not-found-{width}")
+    watched.missing.clear()  # the 404 asked for
     watched.assert_nothing_ran()
