@@ -1,6 +1,7 @@
 """Comment moderation for news sites: the page's policy as filters, a review queue and a JSON API."""
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from collections.abc import Mapping
@@ -22,8 +23,8 @@ def create_app(config: Mapping | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     _fill_instance_defaults(app)
 
-    from moderation import (admin, api, auth, commands, db, errors, extensions, inputs, logs, mail, messages, policy,
-                            public, security, templating)
+    from moderation import (admin, api, auth, commands, db, embed, errors, extensions, inputs, logs, mail, messages,
+                            policy, public, security, templating)
 
     logs.init_app(app)
     security.init_app(app)
@@ -37,6 +38,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     messages.init_app(app)
     auth.init_app(app)
     public.init_app(app)
+    embed.init_app(app)
     admin.init_app(app)
     api.init_app(app)
     commands.init_app(app)
@@ -44,12 +46,13 @@ def create_app(config: Mapping | None = None) -> Flask:
 
 
 def _load_environment(app: Flask) -> None:
-    for name in ("SECRET_KEY", "REDIS_URL", "POLICY_FILE", "CORAL_SIGNING_SECRETS", "CONTACT_ADDRESS"):
+    for name in ("SECRET_KEY", "REDIS_URL", "POLICY_FILE", "CORAL_SIGNING_SECRETS", "CONTACT_ADDRESS", "SSO_SECRET",
+                 "SSO_PUBLIC_KEY", "SSO_ISSUER", "SSO_AUDIENCE", "MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD",
+                 "MAIL_DEFAULT_SENDER", "ACCOUNT_DELETION_COMMENTS"):
         if os.environ.get(name):
             app.config[name] = os.environ[name]
-    for name in ("MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_DEFAULT_SENDER", "ACCOUNT_DELETION_COMMENTS"):
-        if os.environ.get(name):
-            app.config[name] = os.environ[name]
+    if os.environ.get("OIDC_PROVIDERS"):
+        app.config["OIDC_PROVIDERS"] = json.loads(os.environ["OIDC_PROVIDERS"])
     if os.environ.get("MAIL_PORT"):
         app.config["MAIL_PORT"] = int(os.environ["MAIL_PORT"])
     for name in ("MAIL_USE_TLS", "MAIL_USE_SSL"):

@@ -20,6 +20,7 @@ class Defaults:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REPORT_HIDE_THRESHOLD = 3
+    ADMIN_POLL_SECONDS = 20  # how often an open queue page asks whether new comments arrived
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = False  # each X-RateLimit header costs a storage read; 429s still carry Retry-After
     COMMENTS_PER_MINUTE = "5 per minute"
@@ -30,7 +31,7 @@ class Defaults:
     API_RATE_LIMIT_PER_KEY = "600 per minute"  # requests with a valid key, counted per key
     API_RATE_LIMIT_PER_ADDRESS = "120 per minute"  # requests without one, counted per client address
     CORAL_RATE_LIMIT = "1200 per minute"  # Coral's server calls from one address for all its readers
-    CORAL_SIGNING_SECRETS: list[str] = []
+    CORAL_SIGNING_SECRETS: list[str] = []  # or a comma-separated string (env CORAL_SIGNING_SECRETS)
     # Where a reader writes about a final decision (shown on "Your comments" and to banned readers); env CONTACT_ADDRESS.
     CONTACT_ADDRESS = "comments@example.org"
     # E-mail (moderation/mail.py): without MAIL_SERVER messages are written to the log. All MAIL_* come from the env too.
@@ -46,4 +47,16 @@ class Defaults:
     PASSWORD_RESET_MAX_AGE = 3600  # seconds a reset link stays valid
     PASSWORD_RESETS_PER_HOUR = "5 per hour"  # reset requests per address
     # What deleting an account does to its comments: "keep" (shown as by "deleted account") or "remove".
-    ACCOUNT_DELETION_COMMENTS = "keep"  # or a comma-separated string (env CORAL_SIGNING_SECRETS)
+    ACCOUNT_DELETION_COMMENTS = "keep"
+    # The embedded comment section and sign-in (docs/embed.md). Allowed sites and which sign-in methods are on are
+    # set by admins in /admin/settings (or `flask embed origins`).
+    EMBED_STARTS_PER_MINUTE = "120 per minute"  # frames opened per address: each may create a story and read a page
+    EMBED_FRAME_SESSION_SECONDS = 12 * 3600  # how long a comment frame's session lasts without a page reload
+    EMBED_TITLE_TIMEOUT = 3.0  # seconds to wait for a newsroom page when reading a new story's title
+    EMBED_TITLE_MAX_BYTES = 256 * 1024  # of that page, read at most
+    SSO_SECRET: str | None = None  # HS256 key shared with the newsroom (env SSO_SECRET)
+    SSO_PUBLIC_KEY: str | None = None  # or the newsroom's RS256 public key, PEM (env SSO_PUBLIC_KEY)
+    SSO_ISSUER: str | None = None  # the `iss` the newsroom's tokens carry
+    SSO_AUDIENCE = "moderation"  # the `aud` they must carry
+    SSO_MAX_LIFETIME = 600  # seconds: a token expiring later than this after its check is refused
+    OIDC_PROVIDERS: dict[str, dict] = {}  # name -> {issuer, client_id, client_secret, label}; env: JSON

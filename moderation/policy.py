@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import re
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
@@ -17,6 +18,10 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_POLICY_FILE = REPO_ROOT / "policies" / "miami-herald.toml"
 CATEGORIES = ("profanity", "hate_speech", "personal_attack", "off_topic")
 MODES = ("post", "pre")
+# What a moderator or reader may name besides the policy's rules, and why a comment may wait besides a rule: one
+# name for each wherever it is shown (queue, log, CSV, notice).
+OTHER_REASONS = {"spam": "Spam", "other": "Other"}
+HOLD_LABELS = {"premoderation": "Pre-moderation", "reports": "Reader reports"}
 
 
 class PolicyError(ValueError):
@@ -36,6 +41,7 @@ class Rule:
     category: str
     title: str
     sentence: str
+    clause: str
     filter: str
     params: Mapping[str, Any]
     lexicons: Mapping[str, tuple[str, ...]]
@@ -71,6 +77,7 @@ class Policy:
     max_length: int
     default_mode: str
     premoderation_note: str
+    review_within_hours: int
     settings: Mapping[str, Any]
     rules: tuple[Rule, ...]
     names: NamePolicy = NamePolicy()
@@ -78,6 +85,22 @@ class Policy:
     def rule(self, rule_id: str) -> Rule:
         """The rule with this id."""
         return next(rule for rule in self.rules if rule.id == rule_id)
+
+    def for_category(self, key: str) -> Rule | None:
+        """The rule a verdict's category (or a rule id) names, or None for spam, other and hold reasons."""
+        return next((rule for rule in self.rules if key in (rule.category, rule.id)), None)
+
+    def reasons(self) -> list[tuple[str, str]]:
+        """(key, name) of what a rejection or a report may name: the rules by their titles, then spam and other."""
+        return [(rule.id, rule.title) for rule in self.rules] + list(OTHER_REASONS.items())
+
+    def label(self, key: str) -> str:
+        """The one name of a rule, reason or hold wherever it is shown: the rule's title from the policy file
+        ("Personal comments"), "Spam", "Pre-moderation"...; an unknown key (a rule of an older policy) as words."""
+        rule = self.for_category(key)
+        if rule is not None:
+            return rule.title
+        return OTHER_REASONS.get(key) or HOLD_LABELS.get(key) or key.replace("_", " ").capitalize()
 
 
 def load_policy(path: str | Path | None = None) -> Policy:
@@ -103,6 +126,7 @@ def load_policy(path: str | Path | None = None) -> Policy:
         max_length=_positive_int(path, data, "max_length"),
         default_mode=_choice(path, data, "default_mode", MODES, None),
         premoderation_note=_field(path, data, "premoderation_note", str, None).strip(),
+        review_within_hours=_positive_int(path, data, "review_within_hours"),
         settings=MappingProxyType({k: v for k, v in data.items() if isinstance(v, dict) and k not in ("rules", "names")}),
         rules=rules,
         names=names,
@@ -139,11 +163,13 @@ def _rule(path: Path, rule_id: str, body: Any, digest) -> Rule:
     filter_name = _field(path, body, "filter", str, rule_id)
     if filter_name not in FILTERS:
         raise PolicyError(path, f"unknown filter {filter_name!r} (known: {', '.join(sorted(FILTERS))})", rule_id, "filter")
+    sentence = _field(path, body, "sentence", str, rule_id).strip()
     return Rule(
         id=rule_id,
         category=_choice(path, body, "category", CATEGORIES, rule_id),
         title=_field(path, body, "title", str, rule_id),
-        sentence=_field(path, body, "sentence", str, rule_id).strip(),
+        sentence=sentence,
+        clause=_clause(path, body, sentence, rule_id),
         filter=filter_name,
         params=_with_model_files(path, _params(path, body, rule_id), rule_id, digest),
         lexicons=_lexicons(path, body, rule_id, digest),
@@ -151,6 +177,16 @@ def _rule(path: Path, rule_id: str, body: Any, digest) -> Rule:
         reject_threshold=reject,
         model=_model_use(path, body, rule_id, digest),
     )
+
+
+def _clause(path: Path, body: dict, sentence: str, rule_id: str) -> str:
+    """The words of the rule's sentence that this rule enforces ("refrain from hate speech"): the notice quotes them
+    alone, so they must be the sentence's own words, in its order (words it lists between them may be left out)."""
+    clause = " ".join(_field(path, body, "clause", str, rule_id).split())
+    remaining = iter(re.findall(r"[\w']+", sentence.lower()))
+    if not all(word in remaining for word in re.findall(r"[\w']+", clause.lower())):
+        raise PolicyError(path, f"{clause!r} is not words of the rule's sentence, in its order", rule_id, "clause")
+    return clause
 
 
 def _params(path: Path, body: dict, rule_id: str) -> Mapping[str, Any]:

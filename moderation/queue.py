@@ -23,10 +23,19 @@ from moderation.models._types import utcnow
 from moderation.policy import current_policy
 from moderation.services.accounts import tell_author_of_decision
 
-QUEUES = ("pending", "reported", "rejected", "approved")
+# Approved holds what a person approved or featured; what the rules published alone is Auto-published.
+QUEUES = ("pending", "reported", "rejected", "approved", "auto_published")
+QUEUE_LABELS = {"pending": "Pending", "reported": "Reported", "rejected": "Rejected", "approved": "Approved",
+                "auto_published": "Auto-published"}
+# The tabs a moderator must work: the Queue link's badge counts them all.
+WAITING = ("pending", "reported")
 SORTS = ("oldest", "newest", "score")
-# Pending and Reported are worked oldest first; Rejected and Approved are looked through for recent mistakes.
-DEFAULT_SORT = {"pending": "oldest", "reported": "oldest", "rejected": "newest", "approved": "newest"}
+# Pending and Reported are worked oldest first; the others are looked through for recent mistakes.
+DEFAULT_SORT = {"pending": "oldest", "reported": "oldest", "rejected": "newest", "approved": "newest",
+                "auto_published": "newest"}
+# What may be done to several items of a tab at once: nothing that leaves them where they are.
+BULK_ACTIONS = {"pending": ("approve", "reject"), "reported": ("approve", "reject"), "rejected": ("approve",),
+                "approved": ("reject",), "auto_published": ("reject",)}
 HOLD_REASONS = ("premoderation", "reports")  # filter values besides the rule ids
 MAX_PAGE = 200
 COUNT_CAP = 1000  # tab counts stop here ("1000+")
@@ -34,7 +43,8 @@ COUNT_CAP = 1000  # tab counts stop here ("1000+")
 COMMENT_ACTIONS = ("approve", "reject", "feature", "unfeature", "undo")
 UNDOABLE = ("approve", "reject", "feature", "unfeature")
 AUTHOR_ACTIONS = ("warn", "suspend", "unsuspend", "ban", "unban", "premoderate", "stop_premoderating")
-EXTRA_REJECTION_REASONS = ("spam", "other")
+# Actions on an author that shut them out: each needs a reason, and the moderator's confirmation (admin forms).
+GRAVE_AUTHOR_ACTIONS = ("suspend", "ban")
 
 
 class StaleDecision(Exception):
@@ -76,8 +86,16 @@ def queue_condition(name: str):
     if name == "rejected":
         return Comment.status == CommentStatus.REJECTED
     if name == "approved":
-        return Comment.status == CommentStatus.PUBLISHED
+        return and_(Comment.status == CommentStatus.PUBLISHED, _approved_by_a_person())
+    if name == "auto_published":
+        return and_(Comment.status == CommentStatus.PUBLISHED, ~_approved_by_a_person())
     raise ValueError(f"unknown queue {name!r} (known: {', '.join(QUEUES)})")
+
+
+def _approved_by_a_person():
+    """A person approved or featured the comment (the decisions' comment index answers it per row)."""
+    return exists().where(Decision.comment_id == Comment.id, Decision.actor_type == ActorType.USER,
+                          Decision.action.in_(("approve", "feature")))
 
 
 def _filter_conditions(filters: QueueFilters) -> list:
@@ -175,9 +193,24 @@ def queue_page(
 
 
 def queue_counts() -> dict[str, int]:
-    """How many items wait in each tab, counted up to COUNT_CAP + 1: an exact count of 100,000 rows is a scan
-    on every page load, and "1000+" tells a moderator as much."""
-    return {name: _capped_count(queue_condition(name)) for name in QUEUES}
+    """How many items are in each tab, counted up to COUNT_CAP + 1 (an exact count of 100,000 rows is a scan on
+    every page load, and "1000+" tells a moderator as much), and under "waiting" the Pending and Reported ones."""
+    counts = {name: _capped_count(queue_condition(name)) for name in QUEUES}
+    counts["waiting"] = sum(counts[name] for name in WAITING)
+    return counts
+
+
+def newer_than(name: str, comment_id: int, **filters) -> int:
+    """How many comments of a queue (narrowed as by `queue_page`) arrived after the comment `comment_id`, up to
+    COUNT_CAP + 1: what the queue page polls for to say "3 new comments" without a reload."""
+    condition = and_(queue_condition(name), Comment.id > comment_id,
+                     *_filter_conditions(QueueFilters(**filters)))
+    return _capped_count(condition)
+
+
+def latest_comment_id() -> int:
+    """The newest comment's id (0 when there is none): the mark a queue page polls from."""
+    return db.session.scalar(select(func.max(Comment.id))) or 0
 
 
 def _capped_count(condition) -> int:
@@ -194,8 +227,8 @@ def count_label(count: int) -> str:
 
 
 def rejection_reasons() -> list[tuple[str, str]]:
-    """A rejection names one of the policy's rules, spam, or other."""
-    return [(rule.id, rule.title) for rule in current_policy().rules] + [("spam", "Spam"), ("other", "Other")]
+    """A rejection names one of the policy's rules, spam, or other: (key, name) pairs."""
+    return current_policy().reasons()
 
 
 def latest_decision(comment_id: int) -> Decision | None:
@@ -205,12 +238,52 @@ def latest_decision(comment_id: int) -> Decision | None:
     )
 
 
+def is_own(comment: Comment, actor: Actor) -> bool:
+    """The actor is a person who wrote the comment."""
+    return actor.type is ActorType.USER and actor.id == comment.author_id
+
+
+def held_by(comment: Comment) -> str | None:
+    """The id of the rule whose finding held or rejected the comment: the gravest (a rejection before a hold, then
+    the higher score), or None when no rule of the policy acted."""
+    policy = current_policy()
+    acting = sorted((finding.get("action") != "reject", -finding.get("score", 0.0), category)
+                    for category, finding in (comment.verdict or {}).get("categories", {}).items()
+                    if finding.get("action", "none") != "none")
+    rules = (policy.for_category(category) for *_, category in acting)
+    return next((rule.id for rule in rules if rule is not None), None)
+
+
+def default_reason(comment: Comment, reported: dict[str, int]) -> str:
+    """The reason a rejection of this comment defaults to: what readers reported most (`reported`: reason -> count
+    of their unanswered reports), else the rule that held it, else other."""
+    if reported:
+        return max(reported, key=lambda reason: (reported[reason], reason == held_by(comment)))
+    return held_by(comment) or "other"
+
+
+def unanswered_reports(comment_ids: list[int]) -> dict[int, dict[str, int]]:
+    """For each comment, its readers' unanswered reports counted by reason."""
+    rows = db.session.execute(
+        select(Report.comment_id, Report.reason, func.count())
+        .where(Report.comment_id.in_(comment_ids), Report.resolved.is_(False))
+        .group_by(Report.comment_id, Report.reason)
+    )
+    counted: dict[int, dict[str, int]] = {}
+    for comment_id, reason, count in rows:
+        counted.setdefault(comment_id, {})[reason] = count
+    return counted
+
+
 def _undoable(last: Decision | None) -> bool:
     return last is not None and last.actor_type is ActorType.USER and last.action in UNDOABLE
 
 
-def allowed_actions(comment: Comment, last: Decision | None | bool = False) -> tuple[str, ...]:
-    """The decisions that make sense for this comment now (pass `last` when already loaded, to save a query)."""
+def allowed_actions(comment: Comment, last: Decision | None | bool = False, actor: Actor | None = None) -> tuple[str, ...]:
+    """The decisions that make sense for this comment now (pass `last` when already loaded, to save a query); none
+    for a moderator on their own comment, which another moderator decides."""
+    if actor is not None and is_own(comment, actor):
+        return ()
     if last is False:
         last = latest_decision(comment.id)
     if comment.status is CommentStatus.PENDING:
@@ -244,6 +317,8 @@ def perform(
     """
     if expected_version is not None and expected_version != comment.version:
         raise StaleDecision(latest_decision(comment.id))
+    if is_own(comment, actor):
+        raise ActionNotAllowed("a moderator cannot decide on their own comment; another moderator will")
     version = comment.version
     last = latest_decision(comment.id)
     if action not in allowed_actions(comment, last):
@@ -280,24 +355,17 @@ def _changes_for(comment: Comment, action: str, reason: str | None, note: str | 
     if action == "approve":
         changes = {"status": CommentStatus.PUBLISHED, "hold_reason": None, "rejection_reason": None,
                    "rejection_note": None, "report_count": 0}
-        return changes, {"reason": reason, "note": note, "rule": _first_rule(comment)}
+        return changes, {"reason": reason, "note": note, "rule": held_by(comment)}
     if action == "reject":
         changes = {"status": CommentStatus.REJECTED, "hold_reason": None, "rejection_reason": reason,
                    "rejection_note": note}
-        return changes, {"reason": reason, "note": note, "rule": _first_rule(comment)}
+        return changes, {"reason": reason, "note": note, "rule": held_by(comment)}
     if action == "feature":
         changes = {"status": CommentStatus.PUBLISHED, "hold_reason": None, "featured": True}
         return changes, {"note": note}
     if action == "unfeature":
         return {"featured": False}, {"note": note}
     return _undo_changes(comment, last), {"note": f"undid decision #{last.id} ({last.action} by {last.actor_name})"}
-
-
-def _first_rule(comment: Comment) -> str | None:
-    """The rule whose hold or rejection a person confirms or overturns, for the per-rule precision."""
-    reasons = (comment.verdict or {}).get("reasons", [])
-    rules = {rule.id for rule in current_policy().rules}
-    return next((r["category"] for r in reasons if r.get("category") in rules), None)
 
 
 def _undo_changes(comment: Comment, last: Decision) -> dict:
@@ -434,6 +502,8 @@ def act_on_author(
         raise ActionNotAllowed(f"cannot {action.replace('_', ' ')} this account now")
     message = (message or "").strip() or None
     note = message
+    if action in GRAVE_AUTHOR_ACTIONS and not message:
+        raise ActionNotAllowed(f"{'a suspension' if action == 'suspend' else 'a ban'} needs a reason")
     if action == "warn":
         if not message:
             raise ActionNotAllowed("a warning needs a message for the author")
@@ -460,10 +530,12 @@ def act_on_author(
 
 
 def _reject_pending_of(author: User, actor: Actor) -> int:
+    """Reject what the banned author has waiting, each for the rule that held it (or what readers reported)."""
     pending = db.session.scalars(
         select(Comment).where(Comment.author_id == author.id, Comment.status == CommentStatus.PENDING)
     ).all()
+    reported = unanswered_reports([comment.id for comment in pending])
     for comment in pending:
-        decision = perform(comment, "reject", actor, reason="other")
+        decision = perform(comment, "reject", actor, reason=default_reason(comment, reported.get(comment.id, {})))
         decision.note = "with the author's ban"
     return len(pending)

@@ -4,10 +4,18 @@ from __future__ import annotations
 from flask import Flask, Response
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-CONTENT_SECURITY_POLICY = (
+CONTENT_SECURITY_POLICY_BASE = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    "object-src 'none'; base-uri 'none'; form-action 'self'"
 )
+
+
+def content_security_policy(frame_ancestors: str = "'none'") -> str:
+    """The site's policy; only the embedded comment frame (moderation/embed) names ancestors other than 'none'."""
+    return f"{CONTENT_SECURITY_POLICY_BASE}; frame-ancestors {frame_ancestors}"
+
+
+CONTENT_SECURITY_POLICY = content_security_policy()
 
 
 def init_app(app: Flask) -> None:
@@ -22,6 +30,7 @@ def init_app(app: Flask) -> None:
 def _set_headers(response: Response) -> Response:
     response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("X-Frame-Options", "DENY")
+    if response.headers["Content-Security-Policy"].endswith("frame-ancestors 'none'"):
+        response.headers.setdefault("X-Frame-Options", "DENY")  # for browsers that predate frame-ancestors
     response.headers.setdefault("Referrer-Policy", "same-origin")
     return response

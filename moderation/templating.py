@@ -7,11 +7,12 @@ from flask import Flask
 from markupsafe import Markup, escape
 
 from moderation.models._types import utcnow
+from moderation.policy import current_policy
 
 
-def rule_label(rule_id: str) -> str:
-    """'personal_attack' -> 'Personal attack'."""
-    return rule_id.replace("_", " ").capitalize()
+def rule_label(key: str) -> str:
+    """The one name of a rule, reason or hold: 'personal_attack' -> the policy's title, 'Personal comments'."""
+    return current_policy().label(key)
 
 
 def highlight(text: str, spans) -> Markup:

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import Blueprint, abort, request, session
+from flask import Blueprint, abort, request, session, url_for
 from flask_login import current_user, login_required
 
 from moderation.auth.views import safe_next
+from moderation.policy import current_policy
 from moderation.queue import count_label, queue_counts
 from moderation.templating import timeago
 
@@ -65,12 +66,21 @@ def describe(decision) -> str:
             f"before you did; nothing was changed.")
 
 
-def offer_undo(comment, summary: str) -> None:
-    """Remember the decision just taken, so the next admin page offers to undo it."""
-    session["undo"] = {"comment_id": comment.id, "version": comment.version, "summary": summary}
+def offer_undo(summary: str, endpoint: str, fields: dict, **values) -> None:
+    """Remember the decision just taken, so the next admin page offers to undo it: a button that posts `fields`
+    to `url_for(endpoint, **values)` (the comment's undo, or lifting the ban or suspension just imposed)."""
+    session["undo"] = {"summary": summary, "url": url_for(endpoint, **values), "fields": fields}
+
+
+def notify(message: str, kind: str = "info", comment_id: int | None = None) -> None:
+    """A message for the moderator's next admin page (`kind`: success, info or error). One about a comment is shown
+    inside that comment's queue item when the page shows it, where the moderator is looking; any other in the status
+    region pinned to the bottom of the window. Both are announced to screen readers."""
+    session["notices"] = [*session.get("notices", []), {"message": message, "kind": kind, "comment_id": comment_id}]
 
 
 @bp.context_processor
 def admin_globals() -> dict:
-    """The undo offer is shown once, on the next admin page rendered."""
-    return {"undo_offer": session.pop("undo", None), "describe_decision": describe}
+    """The undo offer and the notices are shown once, on the next admin page rendered."""
+    return {"undo_offer": session.pop("undo", None), "notices": session.pop("notices", []),
+            "describe_decision": describe, "current_policy": current_policy}

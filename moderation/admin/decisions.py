@@ -1,25 +1,44 @@
 """Deciding: one item, several at once, or the author behind them. Each view is fetch, check, act, commit."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, redirect, request, url_for
 from flask_login import current_user
 
-from moderation.admin.blueprint import ACTION_LABELS, back_to, bp, describe, offer_undo
+from moderation.admin.blueprint import ACTION_LABELS, back_to, bp, describe, notify, offer_undo
 from moderation.admin.forms import AuthorActionForm, BulkForm, DecisionForm
 from moderation.audit import Actor
 from moderation.db import db
 from moderation.models import Comment, User
-from moderation.queue import ActionNotAllowed, StaleDecision, act_on_author, perform, perform_bulk
+from moderation.queue import (
+    GRAVE_AUTHOR_ACTIONS,
+    UNDOABLE,
+    ActionNotAllowed,
+    StaleDecision,
+    act_on_author,
+    perform,
+    perform_bulk,
+)
+
+
+# What each author action did, as the notice after it says.
+AUTHOR_ACTION_LABELS = {"warn": "warned", "suspend": "suspended", "unsuspend": "suspension lifted", "ban": "banned",
+                        "unban": "ban lifted", "premoderate": "always pre-moderated from now on",
+                        "stop_premoderating": "no longer pre-moderated"}
+
+
+# The undo offered after an action on an author: its reverse.
+UNDO_AUTHOR_ACTIONS = {"suspend": "unsuspend", "ban": "unban", "premoderate": "stop_premoderating"}
 
 
 def _form_errors(form) -> str:
     return "; ".join(f"{name}: {error}" for name, errors in form.errors.items() for error in errors)
 
 
-def _redirect_back(default: str):
-    """Back to the page the form came from, scrolled to the item the moderator should look at next."""
+def _redirect_back(default: str, focus: int | str | None = None):
+    """Back to the page the form came from, scrolled to the item the moderator should look at next (`focus`, else
+    the form's `focus` field): after a refusal, the item refused, where its message is shown."""
     target = back_to(default)
-    focus = request.form.get("focus", "")
+    focus = str(focus if focus is not None else request.form.get("focus", ""))
     return redirect(f"{target}#item-{focus}" if focus.isdigit() else target, code=303)
 
 
@@ -28,9 +47,10 @@ def decide(comment_id: int):
     """Approve, reject, feature, unfeature or undo one comment, refusing a stale decision."""
     comment = db.session.get(Comment, comment_id) or abort(404)
     form = DecisionForm()
+    back = url_for("admin.comment", comment_id=comment_id)
     if not form.validate():
-        flash(f"Nothing was changed: {_form_errors(form)}", "error")
-        return _redirect_back(url_for("admin.comment", comment_id=comment_id))
+        notify(f"Nothing was changed: {_form_errors(form)}", "error", comment_id)
+        return _redirect_back(back, comment_id)
     action = form.action.data
     try:
         perform(comment, action, Actor.for_user(current_user), expected_version=form.version.data,
@@ -38,13 +58,19 @@ def decide(comment_id: int):
         db.session.commit()
     except StaleDecision as stale:
         db.session.rollback()
-        flash(describe(stale.decision), "error")
+        notify(describe(stale.decision), "error", comment_id)
+        return _redirect_back(back, comment_id)
     except ActionNotAllowed as refusal:
         db.session.rollback()
-        flash(f"Nothing was changed: {refusal}.", "error")
+        notify(f"Nothing was changed: {refusal}.", "error", comment_id)
+        return _redirect_back(back, comment_id)
+    summary = f"You {ACTION_LABELS[action]} the comment by {comment.author.display_name}."
+    if action in UNDOABLE:
+        offer_undo(summary, "admin.decide", {"action": "undo", "version": comment.version, "focus": comment.id},
+                   comment_id=comment.id)
     else:
-        offer_undo(comment, f"You {ACTION_LABELS[action]} the comment by {comment.author.display_name}.")
-    return _redirect_back(url_for("admin.comment", comment_id=comment_id))
+        notify(summary, "success")
+    return _redirect_back(back)
 
 
 def _parse_items(values: list[str]) -> list[tuple[int, int | None]]:
@@ -64,8 +90,8 @@ def bulk():
     form = BulkForm()
     items = _parse_items(request.form.getlist("item"))
     if not form.validate() or not items:
-        flash("Nothing was changed: select at least one item and an action."
-              + (f" ({_form_errors(form)})" if form.errors else ""), "error")
+        notify("Nothing was changed: select at least one item and an action."
+               + (f" ({_form_errors(form)})" if form.errors else ""), "error")
         return _redirect_back(url_for("admin.index"))
     try:
         outcome = perform_bulk(items, form.action.data, Actor.for_user(current_user),
@@ -73,15 +99,16 @@ def bulk():
         db.session.commit()
     except ActionNotAllowed as refusal:
         db.session.rollback()
-        flash(f"Nothing was changed: {refusal}.", "error")
+        notify(f"Nothing was changed: {refusal}.", "error")
         return _redirect_back(url_for("admin.index"))
     done = len(outcome.decided)
-    flash(f"{ACTION_LABELS[form.action.data].capitalize()} {done} comment{'s' if done != 1 else ''}.",
-          "success" if done else "info")
+    notify(f"{ACTION_LABELS[form.action.data].capitalize()} {done} comment{'s' if done != 1 else ''}.",
+           "success" if done else "info")
     for stale in outcome.stale:
-        flash(f"Comment #{stale.decision.comment_id if stale.decision else '?'}: {describe(stale.decision)}", "error")
+        comment_id = stale.decision.comment_id if stale.decision else None
+        notify(f"Comment #{comment_id or '?'}: {describe(stale.decision)}", "error", comment_id)
     for comment_id, why in outcome.refused:
-        flash(f"Comment #{comment_id}: {why}.", "error")
+        notify(f"Comment #{comment_id}: {why}.", "error", comment_id)
     return _redirect_back(url_for("admin.index"))
 
 
@@ -90,21 +117,32 @@ def act(user_id: int):
     """Warn, suspend, ban or always pre-moderate an author, or lift it."""
     author = db.session.get(User, user_id) or abort(404)
     form = AuthorActionForm()
-    if not form.validate():
-        flash(f"Nothing was changed: {_form_errors(form)}", "error")
-        return _redirect_back(url_for("admin.author", user_id=user_id))
     context = db.session.get(Comment, int(form.comment_id.data)) if (form.comment_id.data or "").isdigit() else None
+    about = context.id if context is not None else None
+    back = url_for("admin.author", user_id=user_id)
+    if not form.validate():
+        notify(f"Nothing was changed: {_form_errors(form)}", "error", about)
+        return _redirect_back(back)
+    action = form.action.data
+    if action in GRAVE_AUTHOR_ACTIONS and not form.confirm.data:
+        notify(f"Nothing was changed: tick the box to confirm that you {action} {author.display_name}.", "error", about)
+        return _redirect_back(back)
     try:
-        decision = act_on_author(author, form.action.data, Actor.for_user(current_user), days=form.days.data,
+        decision = act_on_author(author, action, Actor.for_user(current_user), days=form.days.data,
                                  message=form.message.data, reject_pending=form.reject_pending.data, comment=context)
         db.session.commit()
     except ActionNotAllowed as refusal:
         db.session.rollback()
-        flash(f"Nothing was changed: {refusal}.", "error")
+        notify(f"Nothing was changed: {refusal}.", "error", about)
     except StaleDecision as stale:
         db.session.rollback()
-        flash(f"Nothing was changed: {describe(stale.decision)}", "error")
+        notify(f"Nothing was changed: {describe(stale.decision)}", "error", about)
     else:
-        detail = f" ({decision.note})" if decision.note and form.action.data != "warn" else ""
-        flash(f"{author.display_name}: {form.action.data.replace('_', ' ')} done{detail}.", "success")
-    return _redirect_back(url_for("admin.author", user_id=user_id))
+        detail = f" ({decision.note})" if decision.note and action != "warn" else ""
+        summary = f"{author.display_name}: {AUTHOR_ACTION_LABELS[action]}{detail}."
+        if action in UNDO_AUTHOR_ACTIONS:
+            offer_undo(summary, "admin.act", {"action": UNDO_AUTHOR_ACTIONS[action], "comment_id": about or "",
+                                              "focus": about or ""}, user_id=author.id)
+        else:
+            notify(summary, "success", about)
+    return _redirect_back(back)

@@ -39,6 +39,7 @@ class AuthorActionForm(FlaskForm):
     days = IntegerField("Days", validators=[Optional(), NumberRange(min=1, max=3650)])
     message = TextAreaField("Message", validators=[Optional(), Length(max=NOTE_MAX)])
     reject_pending = BooleanField("Also reject their pending comments")
+    confirm = BooleanField("I confirm")  # required for a suspension or a ban (checked by the view)
     comment_id = HiddenField(validators=[Optional()])
 
 
@@ -57,6 +58,15 @@ class SiteSettingsForm(FlaskForm):
         "Readers whose reports hide a published comment and send it to Pending",
         validators=[DataRequired(), NumberRange(min=1, max=1000)],
     )
+
+
+class EmbedSettingsForm(FlaskForm):
+    """Sites that may embed the comments and the sign-in methods; one checkbox per method is added per request
+    (the methods depend on what is configured), as `method-KEY` fields read by the view."""
+
+    allowed_origins = TextAreaField("Sites allowed to embed the comments, one origin a line (https://news.example)",
+                                    validators=[Optional(), Length(max=10000)])
+    sso_role_claims = BooleanField("Let the newsroom's SSO token make a reader a moderator (its role claim)")
 
 
 class RoleForm(FlaskForm):

@@ -10,16 +10,17 @@ from sqlalchemy.orm import joinedload
 from moderation.db import db
 from moderation.models import Comment, Decision, Report, User
 from moderation.policy import current_policy
-from moderation.queue import allowed_actions, allowed_author_actions
+from moderation.audit import Actor
+from moderation.queue import allowed_actions, allowed_author_actions, default_reason, is_own
 
 
 @dataclass(frozen=True)
 class Finding:
-    """One rule's judgement of the comment, with the page's sentence it enforces."""
+    """One rule's judgement of the comment: the rule by its one name and the clause of the policy it enforces."""
 
     rule: str
     title: str
-    sentence: str
+    clause: str
     score: float
     action: str
     explanation: str
@@ -47,28 +48,29 @@ class Item:
     author_actions: tuple[str, ...]
     report_reasons: dict[str, int] = field(default_factory=dict)
 
+    own: bool = False
+
     @property
     def suggested_reason(self) -> str:
-        """The rejection reason preselected for the keyboard's r: the first rule that fired, else other."""
-        return self.findings[0].rule if self.findings else "other"
+        """The rejection reason preselected for the keyboard's r: what readers reported, else the rule that held
+        the comment, else other."""
+        return default_reason(self.comment, self.report_reasons)
 
 
 def findings_of(comment: Comment) -> tuple[list[Finding], list[Finding]]:
-    """The rules that held or rejected the comment (highest score first), and the rest of the scores."""
+    """The rules that held or rejected the comment (rejections first, then by score), and the rest of the scores."""
     policy = current_policy()
-    sentences = {rule.id: (rule.title, rule.sentence) for rule in policy.rules}
-    reasons = {r["category"]: r.get("policy", "") for r in (comment.verdict or {}).get("reasons", [])}
     found = []
-    for rule_id, finding in (comment.verdict or {}).get("categories", {}).items():
-        title, sentence = sentences.get(rule_id, (rule_id.replace("_", " ").capitalize(), reasons.get(rule_id, "")))
-        found.append(Finding(rule_id, title, reasons.get(rule_id) or sentence, finding.get("score", 0.0),
-                             finding.get("action", "none"), finding.get("explanation", "")))
-    found.sort(key=lambda f: -f.score)
+    for category, finding in (comment.verdict or {}).get("categories", {}).items():
+        rule = policy.for_category(category)
+        found.append(Finding(rule.id if rule else category, policy.label(category), rule.clause if rule else "",
+                             finding.get("score", 0.0), finding.get("action", "none"), finding.get("explanation", "")))
+    found.sort(key=lambda f: (f.action != "reject", -f.score))
     return [f for f in found if f.action != "none"], [f for f in found if f.action == "none"]
 
 
-def load_items(comments: list[Comment]) -> list[Item]:
-    """Decisions, reports, author records and allowed actions for a page of comments."""
+def load_items(comments: list[Comment], viewer: Actor) -> list[Item]:
+    """Decisions, reports, author records and the actions `viewer` may take, for a page of comments."""
     if not comments:
         return []
     ids = [c.id for c in comments]
@@ -96,9 +98,10 @@ def load_items(comments: list[Comment]) -> list[Item]:
             decisions=history,
             reports=item_reports,
             author=records.get(comment.author_id, AuthorRecord()),
-            actions=allowed_actions(comment, history[-1] if history else None),
+            actions=allowed_actions(comment, history[-1] if history else None, viewer),
             author_actions=allowed_author_actions(comment.author),
             report_reasons=dict(reasons),
+            own=is_own(comment, viewer),
         ))
     return items
 

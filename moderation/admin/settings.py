@@ -1,14 +1,17 @@
 """Article settings (moderators), the report threshold and roles (admins); every change goes in the log."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 
-from moderation.admin.blueprint import admin_required, back_to, bp
-from moderation.admin.forms import ArticleSettingsForm, FindUserForm, RoleForm, SiteSettingsForm
+from moderation.admin.blueprint import admin_required, back_to, bp, notify
+from moderation.admin.forms import ArticleSettingsForm, EmbedSettingsForm, FindUserForm, RoleForm, SiteSettingsForm
 from moderation.audit import Actor, record
 from moderation.db import db
+from moderation.embed.settings import (OriginError, allowed_origins, available_methods, oidc_providers,
+                                       role_claims_allowed, set_allowed_origins, set_role_claims_allowed, set_sign_in_methods,
+                                       sign_in_methods)
 from moderation.models import Article, Comment, CommentStatus, ModerationMode, Role, Setting, User
 from moderation.services.reporting import report_threshold
 
@@ -51,7 +54,7 @@ def article(article_id: int):
         story.premoderate_first_comments = form.premoderate_first_comments.data
         record(Actor.for_user(current_user), "article_settings", note=describe_article_settings(story))
         db.session.commit()
-        flash(f"Saved the settings of “{story.title}”.", "success")
+        notify(f"Saved the settings of “{story.title}”.", "success")
         return redirect(back_to(url_for("admin.article", article_id=story.id)), code=303)
     return render_template("admin/article.html", article=story, form=form), \
         400 if form.errors else 200
@@ -70,9 +73,47 @@ def site_settings():
         db.session.add(setting)
         record(Actor.for_user(current_user), "setting", note=f"report_hide_threshold: {current} -> {value}")
         db.session.commit()
-        flash(f"A comment is now hidden after {value} reader report{'s' if value != 1 else ''}.", "success")
+        notify(f"A comment is now hidden after {value} reader report{'s' if value != 1 else ''}.", "success")
         return redirect(url_for("admin.site_settings"), code=303)
-    return render_template("admin/settings.html", form=form), 400 if form.errors else 200
+    return render_template("admin/settings.html", form=form, **_embed_page(_embed_form())), \
+        400 if form.errors else 200
+
+
+def _embed_form() -> EmbedSettingsForm:
+    return EmbedSettingsForm(data={"allowed_origins": "\n".join(allowed_origins()),
+                                   "sso_role_claims": role_claims_allowed()})
+
+
+def _embed_page(form: EmbedSettingsForm, methods: dict[str, bool] | None = None) -> dict:
+    callbacks = {f"oidc:{name}": url_for("oidc.callback", name=name, _external=True) for name in oidc_providers()}
+    return {"embed_form": form, "methods": available_methods(), "enabled": methods or sign_in_methods(),
+            "callbacks": callbacks}
+
+
+@bp.route("/settings/embed", methods=["POST"])
+@admin_required
+def embed_settings():
+    """The sites allowed to embed the comments, the sign-in methods on, and whether SSO role claims count."""
+    form = EmbedSettingsForm()
+    methods = {key: f"method-{key}" in request.form for key, _label in available_methods()}
+    if form.validate_on_submit():
+        before = (allowed_origins(), sign_in_methods(), role_claims_allowed())
+        try:
+            set_allowed_origins((form.allowed_origins.data or "").splitlines())
+        except OriginError as error:
+            form.allowed_origins.errors.append(str(error))
+        else:
+            set_sign_in_methods(methods)
+            set_role_claims_allowed(form.sso_role_claims.data)
+            after = (allowed_origins(), sign_in_methods(), role_claims_allowed())
+            record(Actor.for_user(current_user), "setting", note=f"embedding and sign-in: {before} -> {after}")
+            db.session.commit()
+            notify("Saved the embedding and sign-in settings.", "success")
+            return redirect(url_for("admin.site_settings"), code=303)
+    db.session.rollback()
+    current = report_threshold()
+    return render_template("admin/settings.html", form=SiteSettingsForm(data={"report_hide_threshold": current}),
+                           **_embed_page(form, methods)), 400
 
 
 @bp.route("/users")
@@ -101,11 +142,11 @@ def set_role(user_id: int):
         abort(400, "Choose a role.")
     role = Role(form.role.data)
     if person.id == current_user.id and role is not Role.ADMIN:
-        flash("You cannot remove your own admin role; ask another admin.", "error")
+        notify("You cannot remove your own admin role; ask another admin.", "error")
     elif role is not person.role:
         previous = person.role
         person.role = role
         record(Actor.for_user(current_user), "set_role", subject=person, note=f"{previous.value} -> {role.value}")
         db.session.commit()
-        flash(f"{person.display_name} is now {role.value}.", "success")
+        notify(f"{person.display_name} is now {role.value}.", "success")
     return redirect(back_to(url_for("admin.users")), code=303)

@@ -5,7 +5,7 @@ import importlib
 
 from flask import Flask
 
-COMMAND_MODULES = ("articles", "users", "api_keys", "policy")
+COMMAND_MODULES = ("articles", "users", "api_keys", "policy", "embed")
 
 
 def init_app(app: Flask) -> None:

@@ -5,6 +5,7 @@ from moderation.models.comment import Comment, CommentFlag, CommentStatus, Repor
 from moderation.models.audit import ActorType, Decision
 from moderation.models.api_key import ApiKey, ScoreFeedback
 from moderation.models.setting import Setting
+from moderation.models.sign_in import SignInIdentity, UsedSsoToken
 
 __all__ = [
     "ActorType",
@@ -19,5 +20,7 @@ __all__ = [
     "Role",
     "ScoreFeedback",
     "Setting",
+    "SignInIdentity",
+    "UsedSsoToken",
     "User",
 ]

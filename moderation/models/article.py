@@ -32,6 +32,10 @@ class Article(db.Model):
     )
     premoderate_first_comments: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A story embedded on a newsroom's own page (docs/embed.md) is known by that page's canonical URL, without
+    # query string or fragment; the CMS's own id for it is kept for the newsroom's reference.
+    canonical_url: Mapped[str | None] = mapped_column(String(2000), unique=True)
+    cms_story_id: Mapped[str | None] = mapped_column(String(200))
 
     @property
     def paragraphs(self) -> list[str]:

@@ -26,7 +26,7 @@ from typing import BinaryIO, Callable, Mapping
 import numpy as np
 
 from moderation.pipeline.normalise import NormalisedText
-from moderation.pipeline.types import FilterResult, Span
+from moderation.pipeline.types import FilterResult, Span, explained
 
 GRAM_SIZES = (3, 4, 5)
 _SENTENCE_END = re.compile(r"[.!?;\n]+")
@@ -270,5 +270,5 @@ def combine(result: FilterResult, text: NormalisedText, use: ModelUse | None, ce
     added = [span for span in found.spans
              if not any(span.start < other.end and other.start < span.end for other in result.spans)]
     spans = tuple(sorted((*result.spans, *added), key=lambda span: (span.start, span.end)))
-    words = ", ".join(f"“{word}”" for word in dict.fromkeys(span.text for span in found.spans[:5])) or "the comment as a whole"
-    return FilterResult(use.score, spans, f"{use.explanation} ({head}, probability {found.probability:.2f}): {words}")
+    finding = f"{use.explanation} ({head}, probability {found.probability:.2f})"
+    return FilterResult(use.score, spans, explained(finding, found.spans, without_words="the comment as a whole"))

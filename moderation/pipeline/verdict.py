@@ -10,10 +10,12 @@ PREMODERATION = "premoderation"
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    """One rule's result and what the rule does with it."""
+    """One rule's result and what the rule does with it, with the rule's name and words from the policy file."""
 
     category: str
+    title: str
     sentence: str
+    clause: str
     result: FilterResult
     action: str
 
@@ -52,13 +54,20 @@ class Verdict:
 
 
 def decide(policy, results: list[tuple[object, FilterResult]], premoderate: bool) -> Verdict:
-    """Reject if any rule reaches reject, else review if any reaches review, else publish (review when premoderated)."""
-    findings = tuple(Finding(rule.category, rule.sentence, result, rule.action(result.score)) for rule, result in results)
-    acting = [finding for finding in findings if finding.action != "none"]
+    """Reject if any rule reaches reject, else review if any reaches review, else publish (review when premoderated).
+
+    The reasons are the acting rules, the gravest first (reject before review, then by score; ties in the policy's
+    order), so that the first reason is the one a moderator's rejection defaults to and the log records. Each
+    names the rule by its title, quotes its sentence and the clause of it the rule enforces, and explains."""
+    findings = tuple(Finding(rule.category, rule.title, rule.sentence, rule.clause, result, rule.action(result.score))
+                     for rule, result in results)
+    acting = sorted((finding for finding in findings if finding.action != "none"),
+                    key=lambda f: (f.action != "reject", -f.result.score))
     outcome = "reject" if any(f.action == "reject" for f in acting) else "review" if acting else "publish"
-    reasons = [{"category": f.category, "policy": f.sentence, "explanation": f.result.explanation} for f in acting]
+    reasons = [{"category": f.category, "title": f.title, "policy": f.sentence, "clause": f.clause,
+                "explanation": f.result.explanation} for f in acting]
     if outcome == "publish" and premoderate:
         outcome = "review"
-        reasons.append({"category": PREMODERATION, "policy": policy.premoderation_note,
-                        "explanation": "Comments here are read by a moderator before they are published."})
+        reasons.append({"category": PREMODERATION, "title": policy.label(PREMODERATION), "policy": policy.premoderation_note,
+                        "clause": None, "explanation": "Comments here are read by a moderator before they are published."})
     return Verdict(outcome, policy.name, policy.version, findings, tuple(reasons))

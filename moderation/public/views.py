@@ -9,6 +9,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_limiter.errors import RateLimitExceeded
@@ -38,7 +39,8 @@ MAX_ID_DIGITS = 18  # a longer number overflows the database's integer and is no
 
 
 def comments_hidden() -> bool:
-    return request.cookies.get(HIDE_COOKIE) == "1"
+    # In the embedded comment frame the choice lives in the frame's session (moderation/embed/frame.py).
+    return request.cookies.get(HIDE_COOKIE) == "1" or session.get(HIDE_COOKIE) == "1"
 
 
 def get_article_or_404(slug: str) -> Article:
@@ -205,10 +207,7 @@ def notice(comment_id: int):
 
 def notice_page(comment: Comment, form: ResubmitForm) -> str:
     """The policy notice with `form` as the one edit."""
-    policy = current_policy()
-    # The rule's title is the page's own word for it ("Personal comments"), not our category name.
-    rule_titles = {rule.category: rule.title for rule in policy.rules}
-    return render_template("public/notice.html", comment=comment, policy=policy, form=form, rule_titles=rule_titles)
+    return render_template("public/notice.html", comment=comment, policy=current_policy(), form=form)
 
 
 @bp.route("/comments/<int:comment_id>/resubmit", methods=["POST"])

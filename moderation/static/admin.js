@@ -53,6 +53,37 @@
     });
   }
 
+  // A live region filled before the page loads is not read out: put its messages back a moment after load, so that
+  // screen readers announce what was just done (or refused) wherever the page landed.
+  document.querySelectorAll("[data-announce]").forEach(function (region) {
+    var nodes = Array.prototype.slice.call(region.childNodes);
+    if (!nodes.length) { return; }
+    nodes.forEach(function (node) { region.removeChild(node); });
+    setTimeout(function () { nodes.forEach(function (node) { region.appendChild(node); }); }, 150);
+  });
+
+  // "3 new comments", as Coral does: ask the server now and then how many comments reached this queue since the
+  // page was drawn, and offer to show them; nothing moves under the moderator's cursor until they ask.
+  var news = document.querySelector("[data-news]");
+  if (news) {
+    var every = Math.max(1, parseInt(news.getAttribute("data-every"), 10) || 20) * 1000;
+    var poll = function () {
+      if (document.visibilityState === "hidden") { setTimeout(poll, every); return; }
+      fetch(news.getAttribute("data-news"), { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (answer) {
+          if (answer && answer["new"] > 0) {
+            var link = news.querySelector("a") || news.appendChild(document.createElement("a"));
+            link.href = location.pathname + location.search;
+            link.textContent = answer.label + " \u2013 show";
+          }
+          setTimeout(poll, every);
+        })
+        .catch(function () { setTimeout(poll, every * 3); });
+    };
+    setTimeout(poll, every);
+  }
+
   var help = document.getElementById("shortcuts");
   document.addEventListener("keydown", function (event) {
     if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) { return; }

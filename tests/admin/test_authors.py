@@ -52,7 +52,7 @@ def test_a_warning_needs_a_message(client, auth, moderator, reader):
 
 def test_a_suspended_author_cannot_post_until_lifted(client, auth, moderator, reader):
     auth.login(moderator)
-    act(client, reader, "suspend", days="3", message="Cooling off")
+    act(client, reader, "suspend", days="3", message="Cooling off", confirm="y")
     assert fresh(reader).is_suspended() and logged(reader, "suspend").note == "3 days: Cooling off"
     auth.logout()
     auth.login(reader)
@@ -67,7 +67,7 @@ def test_a_suspended_author_cannot_post_until_lifted(client, auth, moderator, re
 @pytest.mark.parametrize("days", ["0", "-1", "abc", ""])
 def test_a_suspension_needs_a_sensible_number_of_days(client, auth, moderator, reader, days):
     auth.login(moderator)
-    act(client, reader, "suspend", days=days)
+    act(client, reader, "suspend", days=days, message="Cooling off", confirm="y")
     assert fresh(reader).suspended_until is None
 
 
@@ -76,14 +76,14 @@ def test_a_ban_can_reject_everything_the_author_has_waiting(client, auth, modera
     waiting = [make_comment(reader, f"Waiting {i}.") for i in range(2)]
     published = make_comment(reader, "Already out.", status=CommentStatus.PUBLISHED)
     auth.login(moderator)
-    act(client, reader, "ban", **({"reject_pending": "y"} if reject_pending else {}))
+    act(client, reader, "ban", message="Abuse", confirm="y", **({"reject_pending": "y"} if reject_pending else {}))
     assert fresh(reader).banned
     expected = CommentStatus.REJECTED if reject_pending else CommentStatus.PENDING
     assert [reload(c).status for c in waiting] == [expected, expected]
     assert reload(published).status is CommentStatus.PUBLISHED
     rejections = db.session.scalars(select(Decision).where(Decision.action == "reject")).all()
     assert len(rejections) == (2 if reject_pending else 0)
-    assert all(d.note == "with the author's ban" and d.reason == "other" for d in rejections)
+    assert all(d.note == "with the author's ban" and d.reason == "personal_attack" for d in rejections)
     auth.logout()
     assert client.post("/auth/login", data={"email": reader.email, "password": PASSWORD}).status_code in (200, 302)
     page = client.post(f"{ARTICLE_URL}/comments", data={"body": CLEAN}, follow_redirects=True).get_data(as_text=True)

@@ -210,7 +210,7 @@ def test_enough_reports_hide_a_comment_and_queue_it(client, auth, admin_user, au
     pending = client.get("/admin/queue/pending").get_data(as_text=True)
     assert ("A comment readers dislike." in pending) is hidden
     if hidden:
-        assert comment.hold_reason == "reports" and "held: reader reports" in pending
+        assert comment.hold_reason == "reports" and "held: Reader reports" in pending
 
 
 def test_the_threshold_setting_is_validated_and_logged(client, auth, admin_user):

@@ -7,9 +7,10 @@ import json
 import pytest
 from sqlalchemy import select
 
+from moderation.audit import Actor
 from moderation.db import db
 from moderation.models import Article, Comment, CommentStatus
-from moderation.queue import SORTS, encode_cursor, queue_counts, queue_page
+from moderation.queue import SORTS, encode_cursor, perform, queue_counts, queue_page
 from moderation.services.reporting import report_comment
 from tests.admin.helpers import bulk_insert_comments, make_author, make_comment
 
@@ -76,16 +77,22 @@ def test_each_tab_holds_the_right_comments_with_live_counts(client, auth, modera
                             fired={"profanity": ("reject", 0.95)})
     published = make_comment(author, "Published words.", status=CommentStatus.PUBLISHED)
     reported = make_comment(author, "Reported words.", status=CommentStatus.PUBLISHED)
+    approved = make_comment(author, "Approved words.")
+    perform(approved, "approve", Actor.for_user(moderator))
     report_comment(reported, reporter, "spam")
     db.session.commit()
-    expected = {"pending": [pending], "rejected": [rejected], "approved": [published, reported], "reported": [reported]}
+    expected = {"pending": [pending], "rejected": [rejected], "approved": [approved],
+                "auto_published": [published, reported], "reported": [reported]}
     for name, comments in expected.items():
         assert set(walk(name, "oldest", 10)) == {c.id for c in comments}, name
-    assert queue_counts() == {"pending": 1, "reported": 1, "rejected": 1, "approved": 2}
+    assert queue_counts() == {"pending": 1, "reported": 1, "rejected": 1, "approved": 1, "auto_published": 2,
+                              "waiting": 2}
     auth.login(moderator)
     page = client.get("/admin/queue/reported").get_data(as_text=True)
     assert "Reported words." in page and "Published words." not in page
     assert 'Reported <span class="count-pill">1</span>' in page
+    assert 'Auto-published <span class="count-pill">2</span>' in page
+    assert 'Queue <span class="count-pill" title="Pending and Reported">2</span>' in page
 
 
 def test_filters_narrow_by_article_rule_hold_author_and_text(app):

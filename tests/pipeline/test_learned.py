@@ -102,7 +102,7 @@ def test_bytes_that_are_no_artifact_are_refused():
         LinearModel.load(io.BytesIO(b"not a zip file"))
 
 
-USE = ModelUse(MODEL, {"insult": 0.5}, {"insult": 0.3}, score=0.6, explanation="reads as an insult")
+USE = ModelUse(MODEL, {"insult": 0.5}, {"insult": 0.3}, score=0.6, explanation="Reads as an insult")
 FINDING = FilterResult(0.6, (Span(0, 5, "rates"),), "insult of a third person")
 
 
@@ -118,7 +118,7 @@ def test_the_model_alone_holds_for_review_with_its_words_as_evidence():
     result = combine(FilterResult(), normalise("Honestly, you idiot."), USE)
     assert result.score == 0.6
     assert [span.text for span in result.spans] == ["idiot"]
-    assert result.explanation.startswith("reads as an insult (insult, probability 0.") and "“idiot”" in result.explanation
+    assert result.explanation.startswith("Reads as an insult (insult, probability 0.") and "“idiot”" in result.explanation
 
 
 def test_a_finding_at_the_holds_score_or_above_keeps_its_own_evidence_and_explanation():

@@ -117,7 +117,7 @@ def test_spans_point_at_the_original_characters(text, expected):
 
 def test_explanation_names_the_signals():
     result = check(normalise("Check out my channel: http://youtube.com/mychannel"), NO_CONTEXT, RULE)
-    assert "self-promotion" in result.explanation and "link to another site" in result.explanation
+    assert "self-promotion" in result.explanation.lower() and "link to another site" in result.explanation.lower()
 
 
 @pytest.mark.parametrize("text", [
@@ -149,7 +149,7 @@ def test_cited_links_and_ordinary_dots_pass(text):
 def test_a_disguised_link_is_the_evidence():
     text = "Cheap flights to Havana at flyhavana dot biz"
     result = check(normalise(text), NO_CONTEXT, RULE)
-    assert "a disguised link" in result.explanation
+    assert "a disguised link" in result.explanation.lower()
     assert [span.text for span in result.spans] == ["flyhavana dot biz"]
 
 
@@ -161,7 +161,7 @@ def test_a_disguised_link_is_the_evidence():
 def test_chain_letters_are_held(text):
     assert score(text) >= RULE.review_threshold
     assert score(text, ARTICLE) >= RULE.review_threshold
-    assert "a chain letter" in check(normalise(text), NO_CONTEXT, RULE).explanation
+    assert "a chain letter" in check(normalise(text), NO_CONTEXT, RULE).explanation.lower()
 
 
 @pytest.mark.parametrize("text", [

@@ -230,7 +230,7 @@ def test_spans_mark_the_insulting_words_as_written(text, expected):
 
 def test_explanation_names_the_finding_and_the_words():
     result = check(normalise("You're a moron."), NO_CONTEXT, RULE)
-    assert "insult" in result.explanation and "moron" in result.explanation
+    assert result.explanation.startswith("Insult") and "moron" in result.explanation
 
 
 @pytest.mark.parametrize("text", [
@@ -260,6 +260,22 @@ def test_the_models_hold_follows_the_public_figure_setting():
 ])
 def test_the_model_passes_things_negations_quotes_and_swearing_left_to_other_rules(text):
     assert score(text) < RULE.review_threshold
+
+
+def test_swearing_the_policy_allows_is_no_personal_attack_when_the_model_weighs_it():
+    """The model's toxic head reads "damn" as offensive; the policy lets it through (profanity-allowed.txt), so it
+    is evidence of no attack: without that list the comment was held as a personal attack with profanity at 0."""
+    text = "Damn these damn politicians"
+    without = dataclasses.replace(RULE, lexicons={name: words for name, words in RULE.lexicons.items()
+                                                  if name != "judged_elsewhere_allowed_swearing"})
+    assert score(text, without) >= RULE.review_threshold
+    assert score(text) < RULE.review_threshold
+
+
+def test_an_attack_beside_allowed_swearing_still_holds():
+    found = check(normalise("Damn these damn politicians, bunch of crooks and liars"), NO_CONTEXT, RULE)
+    assert found.score >= RULE.review_threshold
+    assert "crooks" in [span.text for span in found.spans]
 
 
 @pytest.mark.parametrize("text", [

@@ -57,6 +57,10 @@ def test_version_changes_when_a_lexicon_changes(policy_copy):
     ('mild = "profanity-mild.txt"', 'mild = "missing.txt"', "profanity", "lexicons.mild"),
     ('default_mode = "post"', 'default_mode = "sometimes"', None, "default_mode"),
     (f"max_length = {load_policy().max_length}", "max_length = -1", None, "max_length"),
+    ('clause = "refrain from hate speech"', 'clause = "refrain from hateful speech"', "hate_speech", "clause"),
+    ('clause = "refrain from profanity"', 'clause = "profanity, refrain from"', "profanity", "clause"),
+    ('clause = "refrain from profanity"\n', "", "profanity", "clause"),
+    ("review_within_hours = 24", "review_within_hours = 0", None, "review_within_hours"),
 ])
 def test_errors_name_the_file_the_rule_and_the_field(policy_copy, old, new, rule, field):
     with pytest.raises(PolicyError) as error:
@@ -65,6 +69,15 @@ def test_errors_name_the_file_the_rule_and_the_field(policy_copy, old, new, rule
     assert str(policy_copy) in message
     assert f"field {field!r}" in message
     assert (f"rule {rule!r}" in message) if rule else ("rule" not in message.split(":")[1])
+
+
+def test_each_rule_has_one_name_and_quotes_only_its_own_clause():
+    policy = load_policy()
+    assert [policy.label(rule.id) for rule in policy.rules] == [rule.title for rule in policy.rules]
+    assert policy.label("personal_attack") == "Personal comments"
+    assert policy.rule("personal_attack").clause == "refrain from personal comments"
+    assert [label for _, label in policy.reasons()][-2:] == [policy.label("spam"), policy.label("other")]
+    assert policy.label("an_old_rule") == "An old rule"
 
 
 def test_review_above_reject_is_refused(policy_copy):

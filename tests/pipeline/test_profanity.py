@@ -57,7 +57,7 @@ def test_spans_point_at_the_original_words(original, expected):
 
 
 def test_explanation_names_the_words_and_the_tier():
-    assert result("oh shit").explanation == 'Mild profanity: "shit".'
+    assert result("oh shit!").explanation == "Mild profanity: “shit”"
 
 
 def test_more_words_score_higher_up_to_one():

@@ -34,11 +34,13 @@ def test_reject_beats_review_beats_publish(scores, outcome):
     assert decide(POLICY, results(**scores), premoderate=False).outcome == outcome
 
 
-def test_reasons_name_each_acting_rule_with_the_pages_sentence():
-    verdict = decide(POLICY, results(profanity=0.6, hate_speech=0.9), premoderate=False)
-    assert [reason["category"] for reason in verdict.reasons] == ["profanity", "hate_speech"]
+def test_reasons_name_each_acting_rule_gravest_first_with_its_title_sentence_and_clause():
+    verdict = decide(POLICY, results(profanity=0.6, hate_speech=0.9, off_topic=0.7), premoderate=False)
+    assert [reason["category"] for reason in verdict.reasons] == ["hate_speech", "off_topic", "profanity"]
     assert all("refrain from profanity, hate speech" in reason["policy"] for reason in verdict.reasons)
-    assert verdict.reasons[0]["explanation"] == "profanity found"
+    assert [reason["title"] for reason in verdict.reasons] == ["Hate speech", "Remarks that are off point", "Profanity"]
+    assert verdict.reasons[-1]["clause"] == "refrain from profanity"
+    assert verdict.reasons[-1]["explanation"] == "profanity found"
 
 
 @pytest.mark.parametrize("scores, outcome", [({}, "review"), ({"profanity": 0.95}, "reject")])
@@ -65,7 +67,7 @@ def test_to_dict_has_exactly_the_published_shape():
     for finding in data["categories"].values():
         assert set(finding) == {"score", "action", "spans", "explanation"}
         assert finding["action"] in ("none", "review", "reject")
-    assert set(data["reasons"][0]) == {"category", "policy", "explanation"}
+    assert set(data["reasons"][0]) == {"category", "title", "policy", "clause", "explanation"}
 
 
 @pytest.mark.parametrize("text, code", [("", "empty"), ("  \n\t ", "empty"), ("x" * (POLICY.max_length + 1), "too_long")])
@@ -104,5 +106,5 @@ def test_spans_in_the_verdict_point_at_the_text_as_given():
 
 
 def test_fake_rule_objects_are_enough_for_decide():
-    rule = SimpleNamespace(category="profanity", sentence="s", action=lambda score: "none")
+    rule = SimpleNamespace(category="profanity", title="t", sentence="s", clause="c", action=lambda score: "none")
     assert decide(POLICY, [(rule, FilterResult())], premoderate=False).outcome == "publish"

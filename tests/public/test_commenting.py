@@ -47,7 +47,8 @@ def test_abusive_comment_is_not_published_and_the_reader_sees_the_policy_sentenc
     comment = only_comment()
     assert comment.status is not CommentStatus.PUBLISHED
     reason = comment.verdict["reasons"][0]
-    assert reason["policy"] in page.replace("&#39;", "'")
+    assert f"{reason['title']}:</strong>" in page and f"we ask that you “{reason['clause']}”" in page
+    assert reason["policy"] not in page.replace("&#39;", "'")
     assert "<mark>" in page
     public = client.get(ARTICLE_URL).get_data(as_text=True)
     auth.logout()

@@ -13,7 +13,7 @@ from tests.public.helpers import add_comment
 from tests.security.conftest import api_key, table_counts
 from tests.security.routes import admin_routes, api_routes
 
-ADMIN_ONLY = {"admin.site_settings", "admin.users", "admin.set_role"}
+ADMIN_ONLY = {"admin.site_settings", "admin.embed_settings", "admin.users", "admin.set_role"}
 # What each API endpoint needs: a scope, nothing (public reading and documentation), or Coral's signature.
 API_ACCESS = {
     "api.moderate_text": "moderate",

@@ -17,7 +17,7 @@ from functools import lru_cache
 from moderation.pipeline.learned import combine
 from moderation.pipeline.matching import Matcher, PhraseSet, compile_lexicons, written_as_a_name
 from moderation.pipeline.normalise import NormalisedText
-from moderation.pipeline.types import FilterResult, ModerationContext
+from moderation.pipeline.types import FilterResult, ModerationContext, explained
 
 _SENTENCE_END = re.compile(r"[.!?;\n]+")
 # A passage in quotation marks, single or double: an apostrophe inside a word (don't) opens none.
@@ -119,8 +119,7 @@ def _result(text: NormalisedText, findings: list) -> FilterResult:
     findings.sort(key=lambda finding: finding[1])
     spans = tuple(text.span(start, end) for _, start, end, _ in findings)
     kinds = ", ".join(dict.fromkeys(kind for _, _, _, kind in findings))
-    quoted = ", ".join(f'"{span.text}"' for span in spans[:3])
-    return FilterResult(round(max(f[0] for f in findings), 3), spans, f"{kinds.capitalize()}: {quoted}.")
+    return FilterResult(round(max(f[0] for f in findings), 3), spans, explained(kinds, spans))
 
 
 @lru_cache(maxsize=16)

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from moderation.pipeline import relevance
 from moderation.pipeline.matching import positions
-from moderation.pipeline.types import FilterResult, ModerationContext, Span
+from moderation.pipeline.types import FilterResult, ModerationContext, Span, explained
 
 if TYPE_CHECKING:
     from moderation.pipeline.normalise import NormalisedText
@@ -123,8 +123,7 @@ def check(text: NormalisedText, context: ModerationContext, rule: Rule) -> Filte
     score = _combine(float(rule.params[f"{kind}_score"]) for kind in {kind for kind, _ in findings})
     spans = _merged(span for _, span in findings if span.end > span.start)
     kinds = ", ".join(dict.fromkeys(_LABELS[kind] for kind, _ in findings))
-    shown = ", ".join(f"“{span.text}”" for span in spans[:3])
-    return FilterResult(round(score, 3), spans, kinds + (f": {shown}" if shown else ""))
+    return FilterResult(round(score, 3), spans, explained(kinds, spans))
 
 
 def _merged(spans) -> tuple[Span, ...]:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from moderation.pipeline.learned import HeadScore, combine
 from moderation.pipeline.normalise import normalise
-from moderation.pipeline.types import FilterResult, ModerationContext
+from moderation.pipeline.types import FilterResult, ModerationContext, explained
 
 if TYPE_CHECKING:
     from moderation.pipeline.normalise import NormalisedText
@@ -196,7 +196,7 @@ def _attacks(text: NormalisedText, lexicon: _Lexicon, rule: Rule) -> tuple[Filte
     worst = next(hit for score, hit in scored if score == best)
     floor = min(best, rule.review_threshold)
     spans = tuple(text.span(start, end) for start, end in _merged(hit for score, hit in scored if score >= floor))
-    return FilterResult(best, spans, f"{_LABELS[worst.kind]}: " + ", ".join(f"“{s.text}”" for s in spans)), worst.kind
+    return FilterResult(best, spans, explained(_LABELS[worst.kind], spans)), worst.kind
 
 
 def _merged(hits) -> list[tuple[int, int]]:

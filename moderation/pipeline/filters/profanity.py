@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from moderation.pipeline.matching import Hit, Matcher, compile_lexicons, written_as_a_name
 from moderation.pipeline.normalise import NormalisedText
-from moderation.pipeline.types import FilterResult, ModerationContext
+from moderation.pipeline.types import FilterResult, ModerationContext, explained
 
 TIERS = ("strong", "mild")
 
@@ -25,8 +25,7 @@ def check(text: NormalisedText, context: ModerationContext, rule) -> FilterResul
     score = min(1.0, top + params.get("repeat_bonus", 0.0) * (len(hits) - 1))
     spans = tuple(text.span(hit.start, hit.end) for hit in hits)
     strongest = "strong" if any(hit.tier == "strong" for hit in hits) else "mild"
-    words = ", ".join(f'"{span.text}"' for span in spans[:5])
-    return FilterResult(round(score, 3), spans, f"{strongest.capitalize()} profanity: {words}.")
+    return FilterResult(round(score, 3), spans, explained(f"{strongest} profanity", spans))
 
 
 @lru_cache(maxsize=16)
