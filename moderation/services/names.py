@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from sqlalchemy import select
 
@@ -66,6 +67,7 @@ def reserved_reason(name: str, policy: Policy) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1024)  # the reserved names recur on every check
 def _words(text: str) -> str:
     """The look-alike key with punctuation as spaces: "Mod-Team" and "mod team" contain the same words."""
     return " ".join(re.split(r"[\W_]+", name_key(text))).strip()
