@@ -82,14 +82,16 @@ def name_taken(name: str, user: User | None = None) -> bool:
 
 
 def offending_names() -> list[tuple[User, str]]:
-    """Active accounts whose name breaks the policy now, with the reason: a rule, a reserved name, or a look-alike of
-    an older account's name (the older keeps it). Reads every account; meant for the `users check-names` command."""
+    """Active accounts whose name breaks the policy now, with the reason: a rule, a reserved name (readers only), or
+    a look-alike of an older account's name (the older keeps it). Reads every account; meant for the `users check-names` command."""
     policy = current_policy()
     first_with_key: dict[str, int] = {}
     offending = []
     users = db.session.scalars(select(User).where(User.deleted_at.is_(None)).order_by(User.id))
     for user in users:
-        reason = policy_reason(user.display_name, policy) or reserved_reason(user.display_name, policy)
+        reason = policy_reason(user.display_name, policy)
+        if reason is None and not user.is_moderator:  # the reserved names are the staff's to use
+            reason = reserved_reason(user.display_name, policy)
         key = name_key(user.display_name)
         if reason is None and key in first_with_key:
             reason = f"looks the same as the name of account {first_with_key[key]}"
