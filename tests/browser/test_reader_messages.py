@@ -233,3 +233,32 @@ def test_screenshots_of_the_readers_pages(site, open_page, width):
     screenshot(page, f"not-found-{width}")
     watched.missing.clear()  # the 404 asked for
     watched.assert_nothing_ran()
+
+
+def test_a_reader_asks_for_decision_emails_and_gets_one_when_a_moderator_approves(site, open_page, smtp_server,
+                                                                                 monkeypatch):
+    port, outbox = smtp_server
+    monkeypatch.setitem(site["app"].config, "MAIL_SERVER", "127.0.0.1")
+    monkeypatch.setitem(site["app"].config, "MAIL_PORT", port)
+    outbox.messages.clear()
+    reader = open_page("phone")
+    register(reader.page, "Dana Decided", "dana@example.org")
+    reader.page.goto("/auth/account")
+    reader.page.get_by_label(re.compile("E-mail me when a moderator")).check()
+    reader.page.locator("#notices").get_by_role("button", name="Save").click()
+    in_view(reader.page.get_by_role("status").filter(has_text="We will e-mail you"))
+    post_comment_in_browser(reader.page, site["article"], "The mayor is a clown.")
+    expect(reader.page.get_by_role("status").filter(has_text="awaiting review")).to_be_visible()
+    held = int(re.search(r"/comments/(\d+)/notice", reader.page.url).group(1))
+
+    moderator = open_page()
+    sign_in(moderator.page, "mo@example.org")
+    moderator.page.goto(f"/admin/comments/{held}")
+    moderator.page.locator("button[data-key=\"a\"]").first.click()  # Approve (its key: a)
+    for _ in range(50):  # the click returns before the decision's request has finished
+        if outbox.messages:
+            break
+        moderator.page.wait_for_timeout(100)
+    mail = outbox.only("dana@example.org")
+    assert "is published" in mail["Subject"] and "The mayor is a clown." in mail.get_content()
+    reader.assert_nothing_ran()
