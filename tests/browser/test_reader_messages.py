@@ -1,6 +1,6 @@
 """Each reader journey in chromium at phone width: the message lands inside the viewport beside what it is about,
 and whatever the reader typed is still in the form; screenshots at 390 and 1280 px of every page named in issue 13.
-Password reset runs end to end through a real SMTP server on loopback."""
+Password reset and the decision e-mail run end to end through a real SMTP server on loopback."""
 from __future__ import annotations
 
 import itertools
@@ -38,6 +38,16 @@ def change_user(site, email: str, **fields) -> None:
 
 
 NEIGHBOURS = itertools.count(1)
+
+
+@pytest.fixture
+def outbox(site, smtp_server, monkeypatch):
+    """The served site sends its mail to the loopback SMTP server for this test; the outbox starts empty."""
+    port, received = smtp_server
+    monkeypatch.setitem(site["app"].config, "MAIL_SERVER", "127.0.0.1")
+    monkeypatch.setitem(site["app"].config, "MAIL_PORT", port)
+    received.messages.clear()
+    return received
 
 
 @pytest.fixture
@@ -170,11 +180,7 @@ def test_a_name_under_the_policy_is_refused_beside_the_field_with_the_form_kept(
     watched.assert_nothing_ran()
 
 
-def test_password_reset_by_email_through_smtp_in_the_browser(site, open_page, smtp_server, monkeypatch):
-    port, outbox = smtp_server
-    monkeypatch.setitem(site["app"].config, "MAIL_SERVER", "127.0.0.1")
-    monkeypatch.setitem(site["app"].config, "MAIL_PORT", port)
-    outbox.messages.clear()
+def test_password_reset_by_email_through_smtp_in_the_browser(site, open_page, outbox):
     with site["app"].app_context():
         from tests.conftest import create_user
         create_user("Fern Forgetful", email="fern@example.org")
@@ -235,12 +241,7 @@ def test_screenshots_of_the_readers_pages(site, open_page, width):
     watched.assert_nothing_ran()
 
 
-def test_a_reader_asks_for_decision_emails_and_gets_one_when_a_moderator_approves(site, open_page, smtp_server,
-                                                                                 monkeypatch):
-    port, outbox = smtp_server
-    monkeypatch.setitem(site["app"].config, "MAIL_SERVER", "127.0.0.1")
-    monkeypatch.setitem(site["app"].config, "MAIL_PORT", port)
-    outbox.messages.clear()
+def test_a_reader_asks_for_decision_emails_and_gets_one_when_a_moderator_approves(site, open_page, outbox):
     reader = open_page("phone")
     register(reader.page, "Dana Decided", "dana@example.org")
     reader.page.goto("/auth/account")
