@@ -23,8 +23,8 @@ def create_app(config: Mapping | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     _fill_instance_defaults(app)
 
-    from moderation import (admin, api, auth, commands, db, embed, errors, extensions, inputs, logs, mail, messages,
-                            policy, public, security, templating)
+    from moderation import (admin, api, auth, commands, db, embed, errors, extensions, inputs, jobs, logs, mail,
+                            messages, policy, public, security, shared_cache, templating)
 
     logs.init_app(app)
     security.init_app(app)
@@ -32,7 +32,9 @@ def create_app(config: Mapping | None = None) -> Flask:
     mail.init_app(app)
     inputs.init_app(app)
     policy.init_app(app)
+    shared_cache.init_app(app)  # before db: seeding a new database commits an article, which bumps the generation
     db.init_app(app)
+    jobs.init_app(app)
     errors.init_app(app)
     templating.init_app(app)
     messages.init_app(app)

@@ -5,12 +5,13 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from moderation.audit import Actor
 from moderation.db import db
 from moderation.models import ActorType, ApiKey
 from moderation.models._types import utcnow
+from moderation.shared_cache import cache
 
 SCOPES = ("moderate", "comment", "admin")
 KEY_PREFIX = "mk_"
@@ -58,10 +59,17 @@ def create_key(name: str, scopes: str | list[str] | tuple[str, ...]) -> tuple[Ap
 
 
 def find_active_key(secret: str) -> ApiKey | None:
-    """The unrevoked key with this secret, or None."""
-    return db.session.scalar(
-        select(ApiKey).where(ApiKey.key_hash == hash_key(secret), ApiKey.revoked_at.is_(None))
-    )
+    """The unrevoked key with this secret, or None. Kept per process (moderation/shared_cache.py), so the key is a
+    detached row: read its fields, do not change it; a revocation reaches every worker on its next request."""
+    key_hash = hash_key(secret)
+    return cache("api_keys").get(key_hash, lambda: _load_active_key(key_hash))
+
+
+def _load_active_key(key_hash: str) -> ApiKey | None:
+    key = db.session.scalar(select(ApiKey).where(ApiKey.key_hash == key_hash, ApiKey.revoked_at.is_(None)))
+    if key is not None:
+        db.session.expunge(key)  # detached, so the request's commit cannot expire what the cache keeps
+    return key
 
 
 def revoke_key(name: str) -> ApiKey:
@@ -79,11 +87,15 @@ def all_keys() -> list[ApiKey]:
 
 
 def note_use(key: ApiKey) -> None:
-    """Remember when the key was last used, at most once a minute (commits on its own)."""
+    """Remember when the key was last used, at most once a minute per worker (commits on its own). An UPDATE rather
+    than a change of the row object: the key is a cached, detached row, and a use is not a change that every worker's
+    cache must hear of."""
     now = utcnow()
     if key.last_used_at is None or now - key.last_used_at >= LAST_USED_RESOLUTION:
-        key.last_used_at = now
+        table = ApiKey.__table__
+        db.session.execute(update(table).where(table.c.id == key.id).values(last_used_at=now))
         db.session.commit()
+        key.last_used_at = now
 
 
 def actor_for(key: ApiKey) -> Actor:

@@ -11,6 +11,10 @@ class Defaults:
 
     SQLALCHEMY_DATABASE_URI: str | None = None  # filled in from instance_path when unset
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # PostgreSQL connections per process: gunicorn's sync workers use one each (opened on first use), so the
+    # server sees about one per worker; threads (gthread, the development server) borrow up to size + overflow.
+    DATABASE_POOL_SIZE = 2
+    DATABASE_POOL_OVERFLOW = 6
     POLICY_FILE = str(REPO_ROOT / "policies" / "miami-herald.toml")
     AUTO_MIGRATE = True  # bring an embedded SQLite database up to date on start
     MAX_CONTENT_LENGTH = 64 * 1024

@@ -170,22 +170,24 @@ def stacked_days_svg(days: list[Day]) -> Markup:
 
 
 def rule_bars_svg(stats: list[RuleStats]) -> Markup:
-    """Horizontal bars: hits per rule (held and rejected), with precision written beside each."""
-    row, label_width = 34, 190
-    height = row * len(stats) + 10
+    """Horizontal bars: hits per rule (held and rejected), each under its rule's title, with precision written beside
+    it. Titles sit above the bars, not beside them, so that the chart keeps its width for the bars and its words
+    can be drawn larger on a phone (admin.css) without running into them."""
+    row, label, bar = 58, 26, 22
+    height = row * len(stats) + 6
     peak = max((s.hits for s in stats), default=0) or 1
-    room = CHART_WIDTH - label_width - 120
+    room = CHART_WIDTH - 260  # what is left beside the longest bar for "12 · 85% precise"
     parts = []
     for index, s in enumerate(stats):
-        y = 6 + index * row
+        y = 4 + index * row
         held = room * s.held / peak
         rejected = room * s.rejected / peak
         precision = f"{s.precision:.0%} precise" if s.precision is not None else "not judged yet"
         parts.append(f'<g><title>{escape(f"{s.title}: {s.held} held, {s.rejected} rejected, {precision}")}</title>')
-        parts.append(f'<text class="label" x="0" y="{y + 17}">{escape(s.title)}</text>')
-        parts.append(f'<rect class="bar-pending" x="{label_width}" y="{y}" width="{held:.1f}" height="22"/>')
-        parts.append(f'<rect class="bar-rejected" x="{label_width + held:.1f}" y="{y}" width="{rejected:.1f}" height="22"/>')
-        parts.append(f'<text class="value" x="{label_width + held + rejected + 6:.1f}" y="{y + 16}">'
+        parts.append(f'<text class="label" x="0" y="{y + label - 8}">{escape(s.title)}</text>')
+        parts.append(f'<rect class="bar-pending" x="0" y="{y + label}" width="{held:.1f}" height="{bar}"/>')
+        parts.append(f'<rect class="bar-rejected" x="{held:.1f}" y="{y + label}" width="{rejected:.1f}" height="{bar}"/>')
+        parts.append(f'<text class="value" x="{held + rejected + 8:.1f}" y="{y + label + 17}">'
                      f'{s.hits} · {escape(precision)}</text></g>')
     return _svg("Hits per rule and precision", "".join(parts), height)
 

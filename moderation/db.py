@@ -93,6 +93,11 @@ def is_sqlite(app: Flask) -> bool:
 
 def init_app(app: Flask) -> None:
     """Bind the extensions; an embedded SQLite database migrates and seeds itself on first start."""
+    if not is_sqlite(app):
+        # A sync worker holds one connection; threads or the CLI's jobs may need a few more, never the default 15.
+        options = app.config["SQLALCHEMY_ENGINE_OPTIONS"] = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
+        options.setdefault("pool_size", app.config["DATABASE_POOL_SIZE"])
+        options.setdefault("max_overflow", app.config["DATABASE_POOL_OVERFLOW"])
     db.init_app(app)
     app.teardown_appcontext(_close_session)  # teardowns run last-registered first: before Flask-SQLAlchemy's remove()
     migrate.init_app(app, db)

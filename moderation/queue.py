@@ -109,11 +109,12 @@ def _filter_conditions(filters: QueueFilters) -> list:
     elif filters.rule:
         conditions.append(exists().where(CommentFlag.comment_id == Comment.id, CommentFlag.category == filters.rule))
     if filters.search and filters.search.strip():
-        conditions.append(Comment.body.ilike(f"%{_escape_like(filters.search.strip())}%", escape="\\"))
+        conditions.append(Comment.body.ilike(f"%{escape_like(filters.search.strip())}%", escape="\\"))
     return conditions
 
 
-def _escape_like(text: str) -> str:
+def escape_like(text: str) -> str:
+    """`text` for a LIKE pattern with backslash as the escape: its %, _ and backslashes match themselves."""
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 

@@ -40,8 +40,8 @@ def test_the_reported_crashes_are_refusals_naming_the_field(client, app):
                           data=json.dumps({"comment": {"text": "\ud800"}, "requestedAttributes": {"TOXICITY": {}}}))
     assert analyze.status_code == 400
     assert analyze.get_json()["error"]["message"].startswith("Invalid value at 'comment.text': it holds a lone surrogate")
-    for body, field in [({"text": "\ud800", "author": {"external_id": "a", "display_name": "A"}}, "text"),
-                        ({"text": "Fine.", "author": {"external_id": "\ud800", "display_name": "A"}}, "author.external_id")]:
+    for body, field in [({"text": "\ud800", "author": {"external_id": "a", "display_name": "Ana Reader"}}, "text"),
+                        ({"text": "Fine.", "author": {"external_id": "\ud800", "display_name": "Ana Reader"}}, "author.external_id")]:
         posted = client.post("/api/v1/articles/us-cuba-migration-talks/comments", headers=headers,
                              content_type="application/json", data=json.dumps(body))
         assert (posted.status_code, posted.get_json()["error"]["field"]) == (422, field)

@@ -72,15 +72,18 @@ def offer_undo(summary: str, endpoint: str, fields: dict, **values) -> None:
     session["undo"] = {"summary": summary, "url": url_for(endpoint, **values), "fields": fields}
 
 
-def notify(message: str, kind: str = "info", comment_id: int | None = None) -> None:
-    """A message for the moderator's next admin page (`kind`: success, info or error). One about a comment is shown
-    inside that comment's queue item when the page shows it, where the moderator is looking; any other in the status
-    region pinned to the bottom of the window. Both are announced to screen readers."""
-    session["notices"] = [*session.get("notices", []), {"message": message, "kind": kind, "comment_id": comment_id}]
+# The anchor of messages about no item, on pages that may land anywhere (a bulk decision's summary): no template
+# draws it, so base.html shows them in its region fixed to the viewport (moderation/messages.py).
+IN_VIEW = "in-view"
+
+
+def about_item(comment_id: int | None) -> str:
+    """Where a message about a queue item is drawn: inside the item (its template claims "item-<id>") when the page
+    shows it, else in the region fixed to the viewport."""
+    return f"item-{comment_id}" if comment_id else IN_VIEW
 
 
 @bp.context_processor
 def admin_globals() -> dict:
-    """The undo offer and the notices are shown once, on the next admin page rendered."""
-    return {"undo_offer": session.pop("undo", None), "notices": session.pop("notices", []),
-            "describe_decision": describe, "current_policy": current_policy}
+    """The undo offer is shown once, on the next admin page rendered."""
+    return {"undo_offer": session.pop("undo", None), "describe_decision": describe, "current_policy": current_policy}

@@ -4,10 +4,11 @@ from __future__ import annotations
 from flask import abort, redirect, request, url_for
 from flask_login import current_user
 
-from moderation.admin.blueprint import ACTION_LABELS, back_to, bp, describe, notify, offer_undo
+from moderation.admin.blueprint import ACTION_LABELS, IN_VIEW, about_item, back_to, bp, describe, offer_undo
 from moderation.admin.forms import AuthorActionForm, BulkForm, DecisionForm
 from moderation.audit import Actor
 from moderation.db import db
+from moderation.messages import say
 from moderation.models import Comment, User
 from moderation.queue import (
     GRAVE_AUTHOR_ACTIONS,
@@ -49,7 +50,7 @@ def decide(comment_id: int):
     form = DecisionForm()
     back = url_for("admin.comment", comment_id=comment_id)
     if not form.validate():
-        notify(f"Nothing was changed: {_form_errors(form)}", "error", comment_id)
+        say(f"Nothing was changed: {_form_errors(form)}", "error", about_item(comment_id))
         return _redirect_back(back, comment_id)
     action = form.action.data
     try:
@@ -58,18 +59,18 @@ def decide(comment_id: int):
         db.session.commit()
     except StaleDecision as stale:
         db.session.rollback()
-        notify(describe(stale.decision), "error", comment_id)
+        say(describe(stale.decision), "error", about_item(comment_id))
         return _redirect_back(back, comment_id)
     except ActionNotAllowed as refusal:
         db.session.rollback()
-        notify(f"Nothing was changed: {refusal}.", "error", comment_id)
+        say(f"Nothing was changed: {refusal}.", "error", about_item(comment_id))
         return _redirect_back(back, comment_id)
     summary = f"You {ACTION_LABELS[action]} the comment by {comment.author.display_name}."
     if action in UNDOABLE:
         offer_undo(summary, "admin.decide", {"action": "undo", "version": comment.version, "focus": comment.id},
                    comment_id=comment.id)
     else:
-        notify(summary, "success")
+        say(summary, "success", IN_VIEW)
     return _redirect_back(back)
 
 
@@ -90,8 +91,8 @@ def bulk():
     form = BulkForm()
     items = _parse_items(request.form.getlist("item"))
     if not form.validate() or not items:
-        notify("Nothing was changed: select at least one item and an action."
-               + (f" ({_form_errors(form)})" if form.errors else ""), "error")
+        say("Nothing was changed: select at least one item and an action."
+            + (f" ({_form_errors(form)})" if form.errors else ""), "error", IN_VIEW)
         return _redirect_back(url_for("admin.index"))
     try:
         outcome = perform_bulk(items, form.action.data, Actor.for_user(current_user),
@@ -99,16 +100,16 @@ def bulk():
         db.session.commit()
     except ActionNotAllowed as refusal:
         db.session.rollback()
-        notify(f"Nothing was changed: {refusal}.", "error")
+        say(f"Nothing was changed: {refusal}.", "error", IN_VIEW)
         return _redirect_back(url_for("admin.index"))
     done = len(outcome.decided)
-    notify(f"{ACTION_LABELS[form.action.data].capitalize()} {done} comment{'s' if done != 1 else ''}.",
-           "success" if done else "info")
+    say(f"{ACTION_LABELS[form.action.data].capitalize()} {done} comment{'s' if done != 1 else ''}.",
+        "success" if done else "info", IN_VIEW)
     for stale in outcome.stale:
         comment_id = stale.decision.comment_id if stale.decision else None
-        notify(f"Comment #{comment_id or '?'}: {describe(stale.decision)}", "error", comment_id)
+        say(f"Comment #{comment_id or '?'}: {describe(stale.decision)}", "error", about_item(comment_id))
     for comment_id, why in outcome.refused:
-        notify(f"Comment #{comment_id}: {why}.", "error", comment_id)
+        say(f"Comment #{comment_id}: {why}.", "error", about_item(comment_id))
     return _redirect_back(url_for("admin.index"))
 
 
@@ -121,11 +122,12 @@ def act(user_id: int):
     about = context.id if context is not None else None
     back = url_for("admin.author", user_id=user_id)
     if not form.validate():
-        notify(f"Nothing was changed: {_form_errors(form)}", "error", about)
+        say(f"Nothing was changed: {_form_errors(form)}", "error", about_item(about))
         return _redirect_back(back)
     action = form.action.data
     if action in GRAVE_AUTHOR_ACTIONS and not form.confirm.data:
-        notify(f"Nothing was changed: tick the box to confirm that you {action} {author.display_name}.", "error", about)
+        say(f"Nothing was changed: tick the box to confirm that you {action} {author.display_name}.", "error",
+            about_item(about))
         return _redirect_back(back)
     try:
         decision = act_on_author(author, action, Actor.for_user(current_user), days=form.days.data,
@@ -133,10 +135,10 @@ def act(user_id: int):
         db.session.commit()
     except ActionNotAllowed as refusal:
         db.session.rollback()
-        notify(f"Nothing was changed: {refusal}.", "error", about)
+        say(f"Nothing was changed: {refusal}.", "error", about_item(about))
     except StaleDecision as stale:
         db.session.rollback()
-        notify(f"Nothing was changed: {describe(stale.decision)}", "error", about)
+        say(f"Nothing was changed: {describe(stale.decision)}", "error", about_item(about))
     else:
         detail = f" ({decision.note})" if decision.note and action != "warn" else ""
         summary = f"{author.display_name}: {AUTHOR_ACTION_LABELS[action]}{detail}."
@@ -144,5 +146,5 @@ def act(user_id: int):
             offer_undo(summary, "admin.act", {"action": UNDO_AUTHOR_ACTIONS[action], "comment_id": about or "",
                                               "focus": about or ""}, user_id=author.id)
         else:
-            notify(summary, "success", about)
+            say(summary, "success", about_item(about))
     return _redirect_back(back)

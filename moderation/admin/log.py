@@ -3,20 +3,26 @@ from __future__ import annotations
 
 import csv
 import io
+import textwrap
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
 from flask import Response, abort, render_template, request, stream_with_context
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from moderation.admin.blueprint import bp
 from moderation.db import db
-from moderation.models import ActorType, Decision, User
+from moderation.models import ActorType, Comment, Decision, User
 from moderation.policy import current_policy
+from moderation.queue import escape_like
 
 PAGE_SIZE = 50
+EXCERPT_CHARACTERS = 100
+# The log's own columns, then the people, story and comment they are about and the rule's and reason's names.
 CSV_COLUMNS = ("id", "created_at", "actor_type", "actor_id", "actor_name", "action", "comment_id",
-               "subject_user_id", "from_status", "to_status", "rule", "reason", "note", "policy_version")
+               "subject_user_id", "from_status", "to_status", "rule", "reason", "note", "policy_version",
+               "author_name", "article_title", "comment_excerpt", "rule_title", "reason_title")
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -31,6 +37,7 @@ class LogFilters:
     until: date | None = None
     comment_id: int | None = None
     subject_id: int | None = None
+    author_name: str = ""  # part of the display name of the author a decision is about, any case
 
     @classmethod
     def from_args(cls, args) -> LogFilters:
@@ -39,8 +46,12 @@ class LogFilters:
             until = date.fromisoformat(args["until"]) if args.get("until") else None
         except ValueError:
             abort(400, "Dates are written YYYY-MM-DD.")
+        comment = (args.get("comment") or "").strip().lstrip("#")
+        if comment and not comment.isdigit():
+            abort(400, "A comment is given by its number, e.g. 12.")
         return cls(args.get("who", ""), args.get("action", ""), args.get("rule", ""), since, until,
-                   args.get("comment", type=int), args.get("author", type=int))
+                   int(comment) if comment else None, args.get("author", type=int),
+                   (args.get("author_name") or "").strip())
 
     def conditions(self) -> list:
         conditions = []
@@ -60,6 +71,10 @@ class LogFilters:
             conditions.append(Decision.comment_id == self.comment_id)
         if self.subject_id:
             conditions.append(Decision.subject_user_id == self.subject_id)
+        if self.author_name:
+            pattern = f"%{escape_like(self.author_name.lower())}%"
+            named = select(User.id).where(func.lower(User.display_name).like(pattern, escape="\\"))
+            conditions.append(Decision.subject_user_id.in_(named))
         return conditions
 
 
@@ -68,12 +83,38 @@ def _start_of(day: date) -> datetime:
 
 
 def _statement(filters: LogFilters):
-    return select(Decision).where(*filters.conditions()).order_by(Decision.id.desc())
+    """The filtered log, newest first, with the author, comment and story each row names loaded alongside."""
+    return (select(Decision)
+            .options(joinedload(Decision.subject_user), joinedload(Decision.comment).joinedload(Comment.article))
+            .where(*filters.conditions()).order_by(Decision.id.desc()))
+
+
+def excerpt(text: str | None) -> str:
+    """The start of a comment on one line, at most EXCERPT_CHARACTERS long, cut at a word."""
+    return textwrap.shorten(text or "", EXCERPT_CHARACTERS, placeholder=" …")
+
+
+def reason_name(reason: str | None) -> str:
+    """A rejection reason by its one name ("Personal comments"); a rule's own explanation as it was written."""
+    return dict(current_policy().reasons()).get(reason or "", reason or "")
+
+
+def _named(decision: Decision) -> dict:
+    """What a row of the log says in words: the author, the story, the comment's start, the rule and reason."""
+    comment = decision.comment
+    return {
+        "author_name": decision.subject_user.display_name if decision.subject_user else "",
+        "article_title": comment.article.title if comment is not None else "",
+        "comment_excerpt": excerpt(comment.body) if comment is not None else "",
+        "rule_title": current_policy().label(decision.rule) if decision.rule else "",
+        "reason_title": reason_name(decision.reason),
+    }
 
 
 @bp.route("/log")
 def log():
-    """The newest decisions first, with filters by moderator, action, rule and date."""
+    """The newest decisions first, naming the author, story and comment of each, with filters by moderator, action,
+    rule, author, comment and date."""
     filters = LogFilters.from_args(request.args)
     statement = _statement(filters)
     before = request.args.get("before", "")
@@ -84,7 +125,7 @@ def log():
     rows = db.session.scalars(statement.limit(PAGE_SIZE + 1)).all()
     return render_template(
         "admin/log.html",
-        decisions=rows[:PAGE_SIZE],
+        decisions=[(decision, _named(decision)) for decision in rows[:PAGE_SIZE]],
         next_before=rows[PAGE_SIZE - 1].id if len(rows) > PAGE_SIZE else None,
         filters=filters,
         filter_args={k: v for k, v in request.args.items() if k != "before" and v},
@@ -93,6 +134,8 @@ def log():
         )).order_by(User.display_name)).all(),
         actions=db.session.scalars(select(Decision.action).distinct().order_by(Decision.action)).all(),
         rules=[rule.id for rule in current_policy().rules],
+        subject_name=db.session.scalar(select(User.display_name).where(User.id == filters.subject_id))
+        if filters.subject_id else None,
         actor_types=[t.value for t in ActorType if t is not ActorType.USER],
     )
 
@@ -115,7 +158,8 @@ def log_csv():
         writer = csv.writer(buffer)
         writer.writerow(CSV_COLUMNS)
         for decision in db.session.scalars(_statement(filters).execution_options(yield_per=500)):
-            writer.writerow([_csv_cell(getattr(decision, column)) for column in CSV_COLUMNS])
+            values = {**{column: getattr(decision, column, None) for column in CSV_COLUMNS}, **_named(decision)}
+            writer.writerow([_csv_cell(values[column]) for column in CSV_COLUMNS])
             yield buffer.getvalue()
             buffer.seek(0)
             buffer.truncate()

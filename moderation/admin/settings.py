@@ -5,13 +5,14 @@ from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 
-from moderation.admin.blueprint import admin_required, back_to, bp, notify
+from moderation.admin.blueprint import admin_required, back_to, bp
 from moderation.admin.forms import ArticleSettingsForm, EmbedSettingsForm, FindUserForm, RoleForm, SiteSettingsForm
 from moderation.audit import Actor, record
 from moderation.db import db
 from moderation.embed.settings import (OriginError, allowed_origins, available_methods, oidc_providers,
                                        role_claims_allowed, set_allowed_origins, set_role_claims_allowed, set_sign_in_methods,
                                        sign_in_methods)
+from moderation.messages import say
 from moderation.models import Article, Comment, CommentStatus, ModerationMode, Role, Setting, User
 from moderation.services.reporting import report_threshold
 
@@ -54,7 +55,7 @@ def article(article_id: int):
         story.premoderate_first_comments = form.premoderate_first_comments.data
         record(Actor.for_user(current_user), "article_settings", note=describe_article_settings(story))
         db.session.commit()
-        notify(f"Saved the settings of “{story.title}”.", "success")
+        say(f"Saved the settings of “{story.title}”.", "success")
         return redirect(back_to(url_for("admin.article", article_id=story.id)), code=303)
     return render_template("admin/article.html", article=story, form=form), \
         400 if form.errors else 200
@@ -73,7 +74,7 @@ def site_settings():
         db.session.add(setting)
         record(Actor.for_user(current_user), "setting", note=f"report_hide_threshold: {current} -> {value}")
         db.session.commit()
-        notify(f"A comment is now hidden after {value} reader report{'s' if value != 1 else ''}.", "success")
+        say(f"A comment is now hidden after {value} reader report{'s' if value != 1 else ''}.", "success")
         return redirect(url_for("admin.site_settings"), code=303)
     return render_template("admin/settings.html", form=form, **_embed_page(_embed_form())), \
         400 if form.errors else 200
@@ -108,7 +109,7 @@ def embed_settings():
             after = (allowed_origins(), sign_in_methods(), role_claims_allowed())
             record(Actor.for_user(current_user), "setting", note=f"embedding and sign-in: {before} -> {after}")
             db.session.commit()
-            notify("Saved the embedding and sign-in settings.", "success")
+            say("Saved the embedding and sign-in settings.", "success")
             return redirect(url_for("admin.site_settings"), code=303)
     db.session.rollback()
     current = report_threshold()
@@ -142,11 +143,11 @@ def set_role(user_id: int):
         abort(400, "Choose a role.")
     role = Role(form.role.data)
     if person.id == current_user.id and role is not Role.ADMIN:
-        notify("You cannot remove your own admin role; ask another admin.", "error")
+        say("You cannot remove your own admin role; ask another admin.", "error")
     elif role is not person.role:
         previous = person.role
         person.role = role
         record(Actor.for_user(current_user), "set_role", subject=person, note=f"{previous.value} -> {role.value}")
         db.session.commit()
-        notify(f"{person.display_name} is now {role.value}.", "success")
+        say(f"{person.display_name} is now {role.value}.", "success")
     return redirect(back_to(url_for("admin.users")), code=303)

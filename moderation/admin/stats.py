@@ -5,13 +5,14 @@ from flask import render_template
 
 from moderation.admin.blueprint import bp
 from moderation.dashboard import comments_per_day, queue_state, rule_bars_svg, rule_stats, stacked_days_svg
+from moderation.services.rescan import latest_progress
 
 DAYS_SHOWN = 30
 
 
 @bp.route("/dashboard")
 def dashboard():
-    """Comments per day by outcome, the queue and its oldest item, hits and precision per rule."""
+    """Comments per day by outcome, the queue and its oldest item, hits and precision per rule, the latest rescan."""
     days = comments_per_day(DAYS_SHOWN)
     rules = rule_stats()
     return render_template(
@@ -21,4 +22,5 @@ def dashboard():
         state=queue_state(),
         rules=rules,
         rules_chart=rule_bars_svg(rules),
+        rescan=latest_progress(),
     )

@@ -5,8 +5,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from moderation.api.errors import field_error
+from moderation.api.serializers import posted_comment_json
 from moderation.db import db
 from moderation.models import ApiKey, Article, Comment, User
+from moderation.pipeline.types import Refused
 from moderation.services.commenting import post_comment
 from moderation.services.names import NameRefused, check_display_name, tidy
 
@@ -53,25 +55,29 @@ def post_once(
     idempotency_key: str | None,
     *,
     retry: bool = True,
-) -> tuple[Comment, bool]:
-    """Post and commit the comment, or return the one this Idempotency-Key already posted; True when new.
+) -> tuple[dict, bool]:
+    """Post and commit the comment, or find the one this Idempotency-Key already posted: (its JSON, True when new).
+    Raises Refused (rolled back) for what may not be posted.
 
-    Two identical requests racing each other both pass the first lookup; the unique index on the key
-    lets one insert win, and the loser rolls back and returns the winner's comment. The same goes for
-    two first comments of a new author (unique external id): the retry finds the author.
+    A new post is one transaction: the author's lookup, the recent comments for context, three inserts and the
+    commit. The Idempotency-Key is not looked up first: its unique index answers, since a replay's insert fails and
+    the replay then reads the first comment. Two first comments of a new author (unique external id) meet the same
+    way: the loser rolls back and retries once, finding the author. The answer is made before the commit, so reading
+    it costs no second query.
     """
     stored_key = f"{key.id}:{idempotency_key}" if idempotency_key else None
     external_id = author_fields["external_id"]
-    previous = _previous(stored_key)
-    if previous is not None:
-        return _same_request(previous, article, text, external_id), False
     try:
         author = external_author(external_id, author_fields["display_name"])
         comment = post_comment(author, article, text, parent, via=f"api key {key.name}", idempotency_key=stored_key)
+        answer = posted_comment_json(comment)
         db.session.commit()
-    except IntegrityError:
+    except (IntegrityError, Refused) as failure:
         db.session.rollback()
-        if not retry:
+        previous = _previous(stored_key)
+        if previous is not None:  # a replay: the first answer, even if the author could no longer post now
+            return posted_comment_json(_same_request(previous, article, text, external_id)), False
+        if isinstance(failure, Refused) or not retry:
             raise
         return post_once(key, article, text, author_fields, parent, idempotency_key, retry=False)
-    return comment, True
+    return answer, True

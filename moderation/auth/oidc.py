@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from authlib.integrations.base_client import OAuthError
 from authlib.integrations.flask_client import OAuth
-from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, Flask, abort, current_app, redirect, render_template, request, session, url_for
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from requests import RequestException
 
@@ -20,6 +20,7 @@ from moderation.auth.identities import OutsideIdentity, SignInRefused, account_f
 from moderation.auth.views import _start_session
 from moderation.db import db
 from moderation.embed.settings import method_enabled, oidc_providers
+from moderation.messages import say
 
 bp = Blueprint("oidc", __name__, url_prefix="/auth/oidc")
 HANDOFF_SALT = "oidc-frame-handoff"
@@ -30,6 +31,12 @@ FRAME_KEY = "oidc_frame"  # in the pop-up's session: the frame (origin, story) t
 
 def handoff_serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.secret_key, salt=HANDOFF_SALT)
+
+
+def enabled_providers() -> list[tuple[str, str]]:
+    """(name, label) of each configured OpenID provider an admin left on, for "Sign in with LABEL" links."""
+    return [(name, provider.get("label") or name) for name, provider in oidc_providers().items()
+            if method_enabled(f"oidc:{name}")]
 
 
 def _client(name: str):
@@ -101,7 +108,7 @@ def callback(name: str):
         code = handoff_serializer().dumps({**frame, "user": user.id})
         return render_template("embed/popup_signed_in.html", code=code, user=user)
     _start_session(user)
-    flash(f"Signed in as {user.display_name}.", "success")
+    say(f"Signed in as {user.display_name}.", "success")
     return redirect(url_for("public.index"))
 
 
@@ -112,4 +119,5 @@ def _refused(message: str):
 
 def init_app(app: Flask) -> None:
     app.extensions[EXTENSION] = (OAuth(app), {})
+    app.jinja_env.globals["oidc_sign_in_providers"] = enabled_providers
     app.register_blueprint(bp)

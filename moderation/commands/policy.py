@@ -3,29 +3,28 @@ from __future__ import annotations
 
 import json
 import sys
-from collections import Counter
+import time
 from pathlib import Path
 
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
-from sqlalchemy import func, select
-from sqlalchemy.orm import defer
+from sqlalchemy import select
 
 from moderation.api.schema import body_problem
-from moderation.audit import Actor, record
 from moderation.db import db
 from moderation.evaluation import (CATEGORIES, MalformedRow, better_profanity_check, evaluate as run_evaluation,
                                    read_rows)
 from moderation.inputs import STORABLE_TEXT
 from moderation.pipeline import moderate as moderate_text
 from moderation.pipeline.types import ModerationContext, Refused
-from moderation.models import Article, Comment
+from moderation.jobs import failed_job_count, job_queue, requeue_abandoned
+from moderation.models import Article, RescanRun
 from moderation.policy import PolicyError, current_policy, load_policy
-from moderation.services.commenting import STATUS_FOR_OUTCOME, store_verdict
+from moderation.services import rescan
 
 policy_group = AppGroup("policy", help="Check a policy file, or re-run a policy over stored comments.")
-RESCAN_BATCH = 500
+FOLLOW_SECONDS = 0.5  # how often the rescan command reads the workers' progress
 
 
 @click.command("moderate")
@@ -222,61 +221,67 @@ def check_command(file: Path | None) -> None:
 @click.option("--dry-run", is_flag=True, help="Print what would change without changing anything.")
 @click.option("--policy", "policy_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Re-run this policy file instead of the configured one.")
-def rescan_command(dry_run: bool, policy_file: Path | None) -> None:
-    """Re-run a policy over stored comments whose status is still the machine's; human decisions are kept."""
+@click.option("--chunk-size", default=rescan.CHUNK_SIZE, show_default=True, type=click.IntRange(1),
+              help="Comment ids per chunk, the unit of work a queue worker takes.")
+@click.option("--resume", "resume_id", type=int, help="Finish an interrupted run: enqueue its chunks not yet done.")
+@click.option("--no-wait", is_flag=True, help="With REDIS_URL: enqueue the chunks and return (the admin shows progress).")
+def rescan_command(dry_run: bool, policy_file: Path | None, chunk_size: int, resume_id: int | None,
+                   no_wait: bool) -> None:
+    """Re-run a policy over stored comments whose status is still the machine's; human decisions are kept.
 
+    The comments are split into chunks by id range. With REDIS_URL each chunk is a job for `flask --app moderation
+    worker` on any host, and this command shows the workers' progress; without it the chunks run here, in turn."""
     try:
-        policy = load_policy(policy_file) if policy_file else current_policy()
+        run = db.session.get(RescanRun, resume_id) if resume_id else rescan.start_run(policy_file, dry_run, chunk_size)
     except PolicyError as error:
         raise click.ClickException(str(error)) from None
-    total = db.session.scalar(select(func.count(Comment.id))) or 0
-    changes: Counter = Counter()
-    # The stored verdict is only ever overwritten here: not loading it saves decoding a JSON document per row.
-    query = (
-        select(Comment)
-        .options(defer(Comment.verdict))
-        .order_by(Comment.id)
-        .execution_options(yield_per=RESCAN_BATCH)
-    )
-    with click.progressbar(db.session.scalars(query), length=total, label="rescanning", file=sys.stderr) as comments:
-        for comment in comments:
-            change = _rescan_one(comment, policy, dry_run)
-            if change:
-                changes[change[:2]] += 1
-                if dry_run:
-                    click.echo(f"comment {comment.id}: {change[0]} -> {change[1]}: {change[2]}")
-    if not dry_run:
-        db.session.commit()
-    verb = "would change" if dry_run else "changed"
+    if run is None:
+        raise click.ClickException(f"no rescan run {resume_id}")
+    click.echo(f"rescan {run.id}: {run.comment_count:,} comments, policy {run.policy_name} {run.policy_version}"
+               + (" (dry run)" if run.dry_run else ""), err=True)
+    with click.progressbar(length=run.comment_count, label="rescanning", file=sys.stderr) as bar:
+        try:
+            enqueued = rescan.enqueue_chunks(run, on_done=lambda chunk: bar.update(chunk.scanned))
+        except rescan.PolicyMismatch as error:
+            raise click.ClickException(str(error)) from None
+        if job_queue() is not None and no_wait:
+            click.echo(f"enqueued {enqueued} chunks; follow them in /admin or with --resume {run.id}", err=True)
+            return
+        if job_queue() is not None:
+            _follow(run.id, bar)
+    _report(run.id)
+
+
+def _follow(run_id: int, bar) -> None:
+    """Advance the bar as the workers finish chunks; put back the chunks of workers that vanished; give up, naming
+    the way to resume, when chunks failed past their retries and nothing is left running."""
+    shown = 0
+    while True:
+        db.session.rollback()  # a fresh snapshot each time round
+        now = rescan.progress(run_id)
+        bar.update(now.scanned - shown)
+        shown = now.scanned
+        if now.finished:
+            return
+        requeue_abandoned()
+        if failed_job_count() and not job_queue().count and not job_queue().started_job_registry.count:
+            raise click.ClickException(f"{now.chunk_count - now.chunks_done} chunks failed (see `rq info`); "
+                                       f"fix the cause, then: flask --app moderation policy rescan --resume {run_id}")
+        time.sleep(FOLLOW_SECONDS)
+
+
+def _report(run_id: int) -> None:
+    """The dry run's changes one per line, then the summary, as the command printed them before chunks."""
+    db.session.rollback()
+    run = db.session.get(RescanRun, run_id)
+    if run.dry_run:
+        for chunk in run.chunks:
+            for comment_id, old, new, reasons in chunk.changes:
+                click.echo(f"comment {comment_id}: {old} -> {new}: {reasons}")
+    changes = rescan.change_summary(run_id)
+    verb = "would change" if run.dry_run else "changed"
     summary = ", ".join(f"{count} {old} -> {new}" for (old, new), count in sorted(changes.items())) or "nothing"
-    click.echo(f"{verb}: {summary} (of {total} comments, policy {policy.name} {policy.version})")
-
-
-def _rescan_one(comment, policy, dry_run: bool) -> tuple[str, str, str] | None:
-    """Judge one stored comment again; returns (old status, new status, reasons) when its status would change."""
-
-    if comment.status is not STATUS_FOR_OUTCOME.get(comment.verdict_outcome):
-        return None
-    context = ModerationContext(
-        article_title=comment.article.title,
-        article_text=comment.article.body,
-        parent_text=comment.parent.body if comment.parent is not None else None,
-        premoderate=comment.hold_reason == "premoderation",
-    )
-    try:
-        verdict = moderate_text(comment.body, context, policy)
-    except Refused:
-        return None
-    new_status = STATUS_FOR_OUTCOME[verdict.outcome]
-    reasons = "; ".join(reason["explanation"] for reason in verdict.reasons) or "no rule acted"
-    old_status = comment.status
-    if not dry_run:
-        store_verdict(comment, verdict, policy, context)
-        if new_status is not old_status:
-            record(Actor.rule(), "rescan", comment=comment, from_status=old_status.value, to_status=new_status.value,
-                   rule=verdict.reasons[0]["category"] if verdict.reasons else None, reason=reasons[:200],
-                   note=f"policy {policy.name} {policy.version}")
-    return (old_status.value, new_status.value, reasons) if new_status is not old_status else None
+    click.echo(f"{verb}: {summary} (of {run.comment_count} comments, policy {run.policy_name} {run.policy_version})")
 
 
 def register(app: Flask) -> None:

@@ -6,21 +6,22 @@ resubmit, report) are served under /embed/ too; frame.py keeps their session in 
 frame. Sign-in in the frame: the newsroom's SSO token, an OpenID provider through a pop-up, or a local account."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 from itsdangerous import BadSignature
 from sqlalchemy import func, select
 
 from moderation.auth.forms import LoginForm
 from moderation.auth.identities import SignInRefused
-from moderation.auth.oidc import HANDOFF_SECONDS, handoff_serializer
+from moderation.auth.oidc import HANDOFF_SECONDS, enabled_providers, handoff_serializer
 from moderation.auth.sso import sso_account
 from moderation.db import db
-from moderation.embed.settings import (OriginError, is_allowed_origin, method_enabled, normalise_origin,
-                                       oidc_providers, origin_of, sign_in_methods)
+from moderation.embed.settings import (OriginError, is_allowed_origin, method_enabled, normalise_origin, origin_of,
+                                       sign_in_methods)
 from moderation.embed.frame import ensure_csrf_secret, in_frame
 from moderation.embed.stories import StoryRefused, story_for
 from moderation.extensions import limit_message, limiter
+from moderation.messages import say
 from moderation.models import User
 from moderation.public import views as public
 from moderation.public.forms import CommentForm, ConfirmForm
@@ -30,7 +31,6 @@ bp = Blueprint("embed", __name__)
 ORIGIN_KEY = "embed_origin"  # the newsroom page's origin, checked against the allowed list on every request
 STORY_KEY = "embed_story"  # the slug of the story the frame shows
 FRAME_KEYS = (ORIGIN_KEY, STORY_KEY, public.HIDE_COOKIE)
-STARTS = ("embed.stream", "embed.by_url")  # need no frame session: they start one, or leave the frame
 
 # The public pages, served in the frame as they are (frame.py maps their links to these endpoints).
 for rule, endpoint, view, methods in (
@@ -46,8 +46,13 @@ for rule, endpoint, view, methods in (
 @bp.before_request
 def _frame_checks():
     """Every frame page after the first needs the session of a frame on a page of an allowed site."""
+    if not in_frame():
+        return None  # the no-JavaScript link, a page of the site itself
+    # The reader is the frame session's alone: never one Flask-Login cached in an app context that outlives a
+    # request (tests run many requests in one); _frame_headers drops it again at the end.
+    g.pop("_login_user", None)
     ensure_csrf_secret()
-    if request.endpoint in STARTS:
+    if request.endpoint == "embed.stream":
         return None
     if not is_allowed_origin(session.get(ORIGIN_KEY)):
         return _refusal("This comment section has expired. Reload the page to see the comments again.", 400)
@@ -58,6 +63,9 @@ def _frame_checks():
 def _frame_headers(response):
     """Only the allowed page that opened the frame may frame it; a refusal may show in any frame (it holds
     nothing to click). Pages carry the session in their links, so they are never cached."""
+    if not in_frame():
+        return response
+    g.pop("_login_user", None)
     origin = session.get(ORIGIN_KEY)
     ancestors = origin if is_allowed_origin(origin) else ("*" if g.get("frame_refusal") else "'none'")
     response.headers["Content-Security-Policy"] = content_security_policy(frame_ancestors=ancestors)
@@ -121,7 +129,7 @@ def _signed_in(user: User):
     session.update(kept)
     login_user(user)
     ensure_csrf_secret()
-    flash(f"Signed in as {user.display_name}.", "success")
+    say(f"Signed in as {user.display_name}.", "success")
     return _back_to_story()
 
 
@@ -148,9 +156,8 @@ def sign_in():
                 return _signed_in(user)
             form.password.errors.append("That email and password do not match an account.")
     frame = handoff_serializer().dumps({"origin": session[ORIGIN_KEY], "story": session.get(STORY_KEY)})
-    providers = [(name, provider.get("label") or name) for name, provider in oidc_providers().items()
-                 if methods.get(f"oidc:{name}")]
-    return render_template("embed/sign_in.html", form=form, methods=methods, providers=providers, frame=frame), \
+    return render_template("embed/sign_in.html", form=form, methods=methods, providers=enabled_providers(),
+                           frame=frame), \
         400 if form.errors else 200
 
 
@@ -159,13 +166,13 @@ def sso():
     """The newsroom's SSO token, handed to the frame by embed.js: check it and sign the reader in."""
     _require_csrf()
     if not method_enabled("sso"):
-        flash("Signing in through the newsroom's site is turned off here.", "error")
+        say("Signing in through the newsroom's site is turned off here.", "error")
         return _back_to_story()
     try:
         user = sso_account(request.form.get("token", ""))
     except SignInRefused as refusal:
         db.session.rollback()
-        flash(f"You could not be signed in: {refusal}", "error")
+        say(f"You could not be signed in: {refusal}", "error")
         return _back_to_story()
     return _signed_in(user)
 
@@ -180,7 +187,7 @@ def signed_in():
     except (BadSignature, KeyError, TypeError, ValueError):
         user, handoff = None, {}
     if user is None or handoff.get("origin") != session.get(ORIGIN_KEY):
-        flash("That sign-in has expired; please sign in again.", "error")
+        say("That sign-in has expired; please sign in again.", "error")
         return _back_to_story()
     return _signed_in(user)
 

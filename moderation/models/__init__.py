@@ -5,6 +5,7 @@ from moderation.models.comment import Comment, CommentFlag, CommentStatus, Repor
 from moderation.models.audit import ActorType, Decision
 from moderation.models.api_key import ApiKey, ScoreFeedback
 from moderation.models.setting import Setting
+from moderation.models.rescan import RescanChunk, RescanRun
 from moderation.models.sign_in import SignInIdentity, UsedSsoToken
 
 __all__ = [
@@ -17,6 +18,8 @@ __all__ = [
     "Decision",
     "ModerationMode",
     "Report",
+    "RescanChunk",
+    "RescanRun",
     "Role",
     "ScoreFeedback",
     "Setting",

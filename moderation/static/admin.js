@@ -55,7 +55,7 @@
 
   // A live region filled before the page loads is not read out: put its messages back a moment after load, so that
   // screen readers announce what was just done (or refused) wherever the page landed.
-  document.querySelectorAll("[data-announce]").forEach(function (region) {
+  document.querySelectorAll("[data-announce], [data-message]").forEach(function (region) {
     var nodes = Array.prototype.slice.call(region.childNodes);
     if (!nodes.length) { return; }
     nodes.forEach(function (node) { region.removeChild(node); });

@@ -3,6 +3,8 @@ Auto-published, reasons that default to what fired or was reported, bulk actions
 grave author actions that need a reason and a confirmation (and can be undone), and no deciding one's own comment."""
 from __future__ import annotations
 
+import csv
+import io
 import re
 
 import pytest
@@ -18,7 +20,13 @@ from tests.conftest import create_user
 
 
 def status_region(page: str) -> str:
+    """The Undo offer's region, pinned to the bottom of the window."""
     return page.split('class="admin-status"', 1)[1].split("</div>", 1)[0]
+
+
+def in_view(page: str) -> str:
+    """base.html's messages about nothing the page draws, in a region fixed to the viewport."""
+    return page.split('class="messages-in-view"', 1)[1].split("</div>", 1)[0] if "messages-in-view" in page else ""
 
 
 def item_html(page: str, comment_id: int) -> str:
@@ -36,8 +44,8 @@ def test_a_conflict_is_shown_inside_the_item_and_the_page_lands_on_it(client, au
     assert response.headers["Location"].endswith(f"/admin/queue/approved#item-{comment.id}")
     page = client.get("/admin/queue/approved").get_data(as_text=True)
     beside = item_html(page, comment.id)
-    assert re.search(r'class="notice notice-error item-notice" role="alert"[^>]*>Other Mod approved this comment', beside)
-    assert "Other Mod approved" not in status_region(page)
+    assert re.search(r'class="flash flash-error" role="alert"[^>]*>Other Mod approved this comment', beside)
+    assert "Other Mod approved" not in in_view(page)
 
 
 def test_a_decision_offers_undo_in_the_pinned_status_region_and_undo_restores(client, auth, moderator):
@@ -51,8 +59,9 @@ def test_a_decision_offers_undo_in_the_pinned_status_region_and_undo_restores(cl
     version = re.search(r'name="version" value="(\d+)"', region).group(1)
     client.post(f"/admin/comments/{comment.id}/decide", data={"action": "undo", "version": version})
     assert reload(comment).status is CommentStatus.PENDING
-    region = status_region(client.get("/admin/queue/pending").get_data(as_text=True))
-    assert "You undid a decision on the comment by Carl Commenter." in region and 'value="undo"' not in region
+    page = client.get("/admin/queue/pending").get_data(as_text=True)
+    assert "You undid a decision on the comment by Carl Commenter." in in_view(page)
+    assert 'value="undo"' not in status_region(page)
 
 
 def test_approved_is_what_a_person_approved_and_auto_published_the_rest(client, auth, moderator):
@@ -170,3 +179,26 @@ def test_a_moderator_cannot_decide_on_their_own_comment(client, auth, moderator)
     assert reload(own).status is CommentStatus.PENDING
     assert db.session.scalars(select(Decision).where(Decision.action == "approve")).all() == []
     assert StaleDecision  # the refusal is an ActionNotAllowed, not a conflict
+
+
+def test_the_log_and_its_csv_name_the_author_story_and_comment_and_filter_by_them(client, auth, moderator):
+    dora, carl = make_author("Dora Writer"), make_author()
+    held = make_comment(dora, "Held words about the harbour, long enough to be cut " + "and more " * 20)
+    other = make_comment(carl, "Words by someone else.")
+    perform(held, "reject", Actor.for_user(moderator), reason="personal_attack")
+    db.session.commit()
+    auth.login(moderator)
+    page = client.get("/admin/log", query_string={"author_name": "dora"}).get_data(as_text=True)
+    assert page.count('<tr class="actor-') == 2  # the rule's hold and the moderator's rejection
+    assert "<strong>Dora Writer</strong>" in page and "Carl Commenter" not in page.split("<tbody>")[1]
+    assert "US-Cuba migration talks" in page and "“Held words about the harbour" in page
+    assert ">Personal comments<" in page.split("<tbody>")[1]
+    one = client.get("/admin/log", query_string={"comment": f"#{other.id}"}).get_data(as_text=True)
+    assert one.count('<tr class="actor-') == 1 and "Words by someone else." in one
+    assert client.get("/admin/log", query_string={"comment": "twelve"}).status_code == 400
+    rows = list(csv.DictReader(io.StringIO(client.get("/admin/log.csv", query_string={"author_name": "DORA",
+                                                                                      "action": "reject"}).get_data(as_text=True))))
+    assert [(row["author_name"], row["reason"], row["reason_title"], row["rule_title"]) for row in rows] == [
+        ("Dora Writer", "personal_attack", "Personal comments", "Personal comments")]
+    assert rows[0]["article_title"].startswith("US-Cuba") and rows[0]["comment_excerpt"].endswith("…")
+    assert len(rows[0]["comment_excerpt"]) <= 100

@@ -81,7 +81,7 @@ def test_missing_or_unknown_keys_get_401_with_a_json_body(client, headers, statu
     [
         ("post", "/api/v1/moderate", {"text": "Fine."}, "moderate"),
         ("post", "/api/v1/articles/us-cuba-migration-talks/comments",
-         {"text": "Fine.", "author": {"external_id": "a", "display_name": "A"}}, "comment"),
+         {"text": "Fine.", "author": {"external_id": "a", "display_name": "Ana Reader"}}, "comment"),
         ("get", "/api/v1/queue", None, "admin"),
         ("post", "/v1alpha1/comments:analyze", {"comment": {"text": "Fine."}, "requestedAttributes": {"TOXICITY": {}}}, "moderate"),
     ],

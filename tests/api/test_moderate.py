@@ -33,8 +33,7 @@ def test_moderate_judges_against_the_article_and_the_replied_comment(client, key
     assert response.get_json() == expected_verdict(body["text"], context)
 
 
-def test_the_article_text_is_reread_once_the_cached_copy_expires(client, key_headers, monkeypatch):
-    monkeypatch.setattr("moderation.api.native._article_texts", {})
+def test_a_changed_article_is_judged_against_by_the_next_call_despite_the_cache(client, key_headers):
     article = seed_article()
     spam = {"text": "The baseball trades this season reshaped pitching rotations, bullpen depth, batting averages, "
             "shortstop defense and outfield platoons across the league standings.", "article": SEED_SLUG}
@@ -42,7 +41,6 @@ def test_the_article_text_is_reread_once_the_cached_copy_expires(client, key_hea
     article.body = ("Baseball trades reshaped pitching rotations, bullpen depth, batting averages, shortstop defense "
                     "and outfield platoons in the league standings.")
     db.session.commit()
-    monkeypatch.setattr("moderation.api.native.ARTICLE_TEXT_SECONDS", 0)
     after = client.post("/api/v1/moderate", json=spam, headers=key_headers).get_json()
     context = ModerationContext(article_title=article.title, article_text=article.body)
     assert after == expected_verdict(spam["text"], context)

@@ -139,6 +139,9 @@ def newsroom_server():
 
     def page(environ, start_response):
         requests_seen.append(environ["PATH_INFO"])
+        if environ["PATH_INFO"] == "/late":  # a title past the first 256 KiB is not read
+            return Response("<html>" + " " * 300_000 + "<title>Too late</title>",
+                            content_type="text/html")(environ, start_response)
         if environ["PATH_INFO"] == "/moved":
             return Response("", status=302, headers={"Location": "http://169.254.169.254/"})(environ, start_response)
         html = ('<html><head><title>Plain title</title><meta property="og:title" content="Council &amp; budget: '
@@ -161,9 +164,10 @@ def test_the_title_is_read_from_the_allowed_page_when_the_snippet_gives_none(cli
         "Council & budget: the vote"
     assert seen == ["/story"]
     assert fetch_title(f"{origin}/moved") is None  # a redirect is not followed
+    assert fetch_title(f"{origin}/late") is None
     set_allowed_origins([])
     db.session.commit()
-    assert fetch_title(f"{origin}/story") is None and seen == ["/story", "/moved"]  # never fetched off the list
+    assert fetch_title(f"{origin}/story") is None and seen == ["/story", "/moved", "/late"]  # never off the list
 
 
 def test_the_moderator_sees_and_can_open_the_source_page(client, allowed, auth, moderator, reader):
@@ -176,3 +180,26 @@ def test_the_moderator_sees_and_can_open_the_source_page(client, allowed, auth, 
     for path in ("/admin/queue/pending", "/admin/articles", f"/admin/articles/{story.id}"):
         page = client.get(path).get_data(as_text=True)
         assert f'href="{STORY_URL}" target="_blank" rel="noopener noreferrer"' in page, path
+
+
+def frame_signed_in(client, user, **params):
+    page = start_frame(client, title="Council", **params)
+    sign_in = client.get(frame_link(page, r"/embed/sign-in$"))
+    return client.post(frame_link(sign_in, r"/embed/sign-in$"), data={"email": user.email, "password": PASSWORD},
+                       follow_redirects=True)
+
+
+def test_report_and_the_one_edit_after_the_notice_stay_in_the_frame(app, allowed, reader, moderator):
+    author, other = app.test_client(), app.test_client()
+    notice = author.post(frame_link(frame_signed_in(author, reader), r"/comments$"),
+                         data={"body": "You are an idiot and a moron."}, follow_redirects=True)
+    edited = author.post(frame_link(notice, r"/embed/comments/\d+/resubmit$"),
+                         data={"body": "I disagree with you about the vote.", "version": "1"}, follow_redirects=True)
+    assert urlsplit(edited.request.url).path.startswith("/embed/")
+    assert "Your comment is published." in edited.get_data(as_text=True)
+    report_page = other.get(frame_link(frame_signed_in(other, moderator), r"/embed/comments/\d+/report$"))
+    assert report_page.status_code == 200 and "Report a comment" in report_page.get_data(as_text=True)
+    # The report form posts to its own address, which carries the frame's session.
+    reported = other.post(report_page.request.url, data={"reason": "spam"}, follow_redirects=True)
+    assert "The moderators will look at this comment." in reported.get_data(as_text=True)
+    assert urlsplit(reported.request.url).path.startswith("/embed/articles/")

@@ -87,3 +87,10 @@ def test_from_the_frame_the_popup_hands_the_sign_in_back(client, loopback_oidc, 
     tampered = frame.post(frame_link(elsewhere, r"/embed/signed-in$"), data={"code": code[:-2] + "xx"},
                           follow_redirects=True)
     assert "That sign-in has expired" in tampered.get_data(as_text=True)
+
+
+def test_the_sign_in_page_offers_each_provider_that_is_on(client, loopback_oidc):
+    assert 'href="/auth/oidc/loopback/start">Loopback ID</a>' in client.get("/auth/login").get_data(as_text=True)
+    set_sign_in_methods({"oidc:loopback": False})
+    db.session.commit()
+    assert "Loopback ID" not in client.get("/auth/login").get_data(as_text=True)

@@ -262,7 +262,7 @@ class Api:
         self.headers = {"Authorization": f"Bearer {make_key('outage', 'comment')[1]}"}
 
     def post(self, body: str):
-        return self.client.post(API_COMMENTS, json={"text": body, "author": {"external_id": "r-1", "display_name": "R"}},
+        return self.client.post(API_COMMENTS, json={"text": body, "author": {"external_id": "r-1", "display_name": "Rita Reader"}},
                                 headers=self.headers)
 
     def assert_unavailable(self, response):

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 import pytest
 
 from moderation.pipeline import moderate
-from moderation.pipeline.types import FilterResult, ModerationContext, Refused, Span
+from moderation.pipeline.types import FilterResult, ModerationContext, Refused, Span, explained
 from moderation.pipeline.verdict import decide
 from moderation.policy import load_policy
 from tests.pipeline.seed_page import SEED_PAGE
@@ -108,3 +108,20 @@ def test_spans_in_the_verdict_point_at_the_text_as_given():
 def test_fake_rule_objects_are_enough_for_decide():
     rule = SimpleNamespace(category="profanity", title="t", sentence="s", clause="c", action=lambda score: "none")
     assert decide(POLICY, [(rule, FilterResult())], premoderate=False).outcome == "publish"
+
+
+@pytest.mark.parametrize("span, trimmed", [
+    (Span(3, 10, "idiot.."), Span(3, 8, "idiot")), (Span(0, 11, " www.x.biz,"), Span(1, 10, "www.x.biz")),
+    (Span(0, 4, "f***"), Span(0, 4, "f***")), (Span(5, 7, "?!"), Span(5, 5, "")),
+])
+def test_spans_are_trimmed_of_trailing_punctuation_and_space(span, trimmed):
+    assert span.trimmed() == trimmed
+    assert FilterResult(0.6, (span,), "x").spans == ((trimmed,) if trimmed.text else ())
+
+
+def test_every_explanation_has_one_format():
+    spans = (Span(0, 5, "shit!"), Span(9, 13, "shit"), Span(20, 24, "crap"))
+    assert explained("mild profanity", spans) == "Mild profanity: “shit”, “crap”"
+    assert explained("reads as chatter") == "Reads as chatter"
+    assert explained("held", (), without_words="the comment as a whole") == "Held: the comment as a whole"
+    assert "; ".join([explained("a", spans[:1]), explained("b", spans[2:])]) == "A: “shit”; B: “crap”"

@@ -8,8 +8,10 @@ import hashlib
 import hmac
 import json
 import operator
+import re
 import uuid
 from dataclasses import dataclass
+from html import unescape
 from html.parser import HTMLParser
 from urllib.parse import quote, urlsplit
 
@@ -20,6 +22,7 @@ from sqlalchemy import select
 
 from moderation.api.schema import openapi_document, operation_parameters, resolve
 from moderation.db import db
+from moderation.embed.settings import set_allowed_origins
 from moderation.inputs import field_name, text_fault
 from moderation.models import Article, ModerationMode, Role
 from moderation.public.views import HIDE_COOKIE
@@ -345,6 +348,7 @@ class FormReader(HTMLParser):
             self._by_id.get(form_id, {}).setdefault(name, value)
 
 
+FRAME_ORIGIN = "https://news.example"
 # What a person types into the fields a page leaves empty.
 TYPED = {"body": FINE, "email": "new.reader@example.org", "password": "a long password",
          "confirm": "a long password", "display_name": "New Reader", "report_hide_threshold": "3", "days": "3"}
@@ -372,13 +376,14 @@ def site_forms(app, client, admin) -> list[Form]:
     held = post_comment(admin, article, "You people are idiots.")
     db.session.commit()
     ids = {"slug": [SEED_SLUG], "comment_id": [published.id, held.id], "user_id": [reader.id, admin.id],
-           "article_id": [article.id], "name": ["pending", "reported", "rejected"], "token": [reset_token(admin)]}
+           "article_id": [article.id], "name": ["pending", "reported", "rejected"], "token": [reset_token(reader)]}
     pages = []
     for route in site_routes(app, "GET"):
         urls = [route.rule]
         for argument, values in ids.items():
             urls = [url.replace(f"<{c}{argument}>", str(v)) for url in urls for v in values for c in ("", "int:")]
         pages += [url for url in dict.fromkeys(urls) if "<" not in url]
+    pages += frame_pages(client, admin, published.id, held.id)
     found = {}
     for hidden in ("", "1"):  # with comments hidden, the page offers to show them again
         client.set_cookie(HIDE_COOKIE, hidden)
@@ -392,6 +397,26 @@ def site_forms(app, client, admin) -> list[Form]:
                 found[(method, urlsplit(form.action).path, tuple(name for name, _ in filled))] = form
     client.delete_cookie(HIDE_COOKIE)
     return list(found.values())
+
+
+def frame_pages(client, admin, published_id: int, held_id: int) -> list[str]:
+    """The comment frame's pages on a newsroom's page (moderation/embed): signed out, signed in, with comments
+    hidden. Their addresses carry the frame's session (`_es`), which the site's cookie has no part in."""
+    set_allowed_origins([FRAME_ORIGIN])
+    db.session.commit()
+    start = client.get("/embed/stream", query_string={"url": f"{FRAME_ORIGIN}/story", "origin": FRAME_ORIGIN,
+                                                      "title": "A story"})
+    signed_out = {urlsplit(link).path: link for link in frame_links(start)}
+    signed_in = client.post(signed_out["/embed/sign-in"], data={"email": admin.email, "password": PASSWORD})
+    story = signed_in.headers["Location"]
+    token = story.split("_es=", 1)[1].split("#")[0]
+    hidden = client.post({urlsplit(link).path: link for link in frame_links(client.get(story))}["/embed/comments/hide"])
+    return [start.request.url, signed_out["/embed/sign-in"], story, hidden.headers["Location"],
+            f"/embed/comments/{held_id}/notice?_es={token}", f"/embed/comments/{published_id}/report?_es={token}"]
+
+
+def frame_links(response) -> list[str]:
+    return [unescape(link) for link in re.findall(r'(?:href|action)="(/embed/[^"]+)"', response.get_data(as_text=True))]
 
 
 @pytest.fixture

@@ -37,7 +37,7 @@ def test_a_json_body_over_the_limit_gets_a_json_413(client, app):
     huge = "a" * app.config["MAX_CONTENT_LENGTH"]
     response = client.post(
         "/api/v1/articles/us-cuba-migration-talks/comments",
-        json={"text": huge, "author": {"external_id": "x", "display_name": "X"}},
+        json={"text": huge, "author": {"external_id": "x", "display_name": "Xavier Reader"}},
         headers={"Authorization": f"Bearer {secret}"},
     )
     assert response.status_code == 413
