@@ -36,9 +36,9 @@ class Defaults:
     API_RATE_LIMIT_PER_ADDRESS = "120 per minute"  # requests without one, counted per client address
     CORAL_RATE_LIMIT = "1200 per minute"  # Coral's server calls from one address for all its readers
     CORAL_SIGNING_SECRETS: list[str] = []  # or a comma-separated string (env CORAL_SIGNING_SECRETS)
-    # Where a reader writes about a final decision (shown on "Your comments" and to banned readers); env CONTACT_ADDRESS.
+    # Where a reader writes about a final decision (on "Your comments" and to banned readers); env CONTACT_ADDRESS.
     CONTACT_ADDRESS = "comments@example.org"
-    # E-mail (moderation/mail.py): without MAIL_SERVER messages are written to the log. All MAIL_* come from the env too.
+    # E-mail (moderation/mail.py): without MAIL_SERVER messages are written to the log. Every MAIL_* may come from env.
     MAIL_BACKEND = "smtp"  # Flask-Mailman would pick an in-memory outbox under TESTING; the tests use a real server
     MAIL_SERVER: str | None = None
     MAIL_PORT = 25

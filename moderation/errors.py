@@ -55,7 +55,31 @@ def handle_http_error(error: HTTPException):
         error.description = f"The request is larger than {limit_kb} KB, the most this site accepts; nothing was saved."
     if wants_json():
         return json_error(error.code or 500, _code_for(error), error.description or error.name, headers=headers)
-    return render_template("error.html", error=error), error.code, headers
+    return render_template("error.html", error=error, explanation=_in_words(error), back=_story_came_from()), \
+        error.code, headers
+
+
+# Werkzeug's stock descriptions speak to developers ("The requested URL was not found on the server"); a reader
+# gets these instead. A description of our own (a 413's limit, a 429's wait) is kept.
+IN_WORDS = {
+    400: "Something in that request was not understood, so nothing was changed. Please go back and try again.",
+    403: "This page is for the site's moderators.",
+    404: "There is nothing here. The comment or story may have been removed, or the link is mistyped.",
+    405: "That page cannot be used this way. Please go back and use its form.",
+}
+
+
+def _in_words(error: HTTPException) -> str:
+    stock = type(error).description
+    if error.description and error.description != stock:
+        return error.description
+    return IN_WORDS.get(error.code, error.description or error.name)
+
+
+def _story_came_from() -> str | None:
+    """The story page the reader came from (same site, by the Referer), to link back to it; None otherwise."""
+    referrer = request.referrer or ""
+    return referrer if referrer.startswith(f"{request.host_url}articles/") else None
 
 
 def handle_database_error(error: Exception):

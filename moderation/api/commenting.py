@@ -18,12 +18,16 @@ IDEMPOTENCY_HEADER = "Idempotency-Key"
 def external_author(external_id: str, display_name: str) -> User:
     """The author the caller calls `external_id`, created on first sight; the display name follows the caller's,
     under the same rules as a reader's own (ApiError 422 on `author.display_name` saying why it is refused)."""
-    author = db.session.scalar(select(User).where(User.external_id == external_id))
+    author = _by_external_id(external_id)
     if author is not None and author.display_name == tidy(display_name):
         return author
     try:
         display_name = check_display_name(display_name, user=author)
     except NameRefused as refusal:
+        # The name's holder may be this very author, created meanwhile by a concurrent first request.
+        created = _by_external_id(external_id) if author is None else None
+        if created is not None and created.display_name == tidy(display_name):
+            return created
         raise field_error("author.display_name", str(refusal)) from None
     if author is None:
         author = User(external_id=external_id, display_name=display_name, email=None, password_hash=None)
@@ -31,6 +35,10 @@ def external_author(external_id: str, display_name: str) -> User:
     else:
         author.display_name = display_name
     return author
+
+
+def _by_external_id(external_id: str) -> User | None:
+    return db.session.scalar(select(User).where(User.external_id == external_id))
 
 
 def _previous(stored_key: str | None) -> Comment | None:

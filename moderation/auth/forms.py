@@ -12,7 +12,8 @@ class RegisterForm(FlaskForm):
     email = EmailField("Email", validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)],
                        render_kw={"autocomplete": "email"})
     password = PasswordField(
-        "Password", validators=[DataRequired(), Length(min=8, max=200, message="Use at least 8 characters (200 at most).")],
+        "Password",
+        validators=[DataRequired(), Length(min=8, max=200, message="Use at least 8 characters (200 at most).")],
         render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(

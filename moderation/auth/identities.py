@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from moderation.db import db
 from moderation.models import Role, SignInIdentity, User
+from moderation.services.names import NameRefused, check_display_name, tidy
 
 MAX_NAME = User.__table__.c.display_name.type.length
 MAX_SUBJECT = SignInIdentity.__table__.c.subject.type.length
@@ -56,9 +57,19 @@ def account_for(identity: OutsideIdentity) -> User:
 
 
 def _display_name(identity: OutsideIdentity, user: User) -> str:
-    name = " ".join(identity.display_name.split())[:MAX_NAME]
-    if len(name) >= 2:
-        return name
-    if user.display_name:
-        return user.display_name
-    return (identity.email or "").partition("@")[0][:MAX_NAME] or "Reader"
+    """The provider's name when the display-name policy accepts it for this account (moderation/services/names.py);
+    else the name the account has; else the e-mail's local part, or "Reader <id>", under the same policy. A sign-in
+    is not refused for its name: the reader can choose another on the account page."""
+    candidates = (identity.display_name, user.display_name, (identity.email or "").partition("@")[0])
+    for candidate in candidates:
+        name = tidy(candidate or "")[:MAX_NAME]
+        if len(name) < 2:
+            continue
+        if name == user.display_name:
+            return name  # kept as it is, even when chosen before the policy judged names (`users check-names`)
+        try:
+            return check_display_name(name, user=user)
+        except NameRefused:
+            continue
+    db.session.flush()  # the new account's id, for a name no one else has
+    return f"Reader {user.id}"

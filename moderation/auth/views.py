@@ -46,7 +46,10 @@ def _start_session(user: User) -> None:
 def register():
     """Create a reader account and sign it in."""
     form = RegisterForm()
-    if form.validate_on_submit() and checked_name(form.display_name):
+    valid = form.validate_on_submit()
+    if form.is_submitted() and not form.display_name.errors:  # the name's verdict too, whatever else is amiss
+        valid = checked_name(form.display_name) and valid
+    if valid:
         email = form.email.data.strip().lower()
         if db.session.scalar(select(User.id).where(func.lower(User.email) == email)) is not None:
             form.email.errors.append("An account with this email exists already.")

@@ -58,9 +58,9 @@ def set_role(email: str, role: str) -> None:
 
 @users.command("check-names")
 def check_names() -> None:
-    """List active accounts whose display name the policy refuses now (a rule, a reserved name, a look-alike of an
-    older account's name), one a line: id, email or external id, name, reason. Exit status 1 when there are any;
-    a moderator resets a name on the account's page in /admin."""
+    """List active accounts whose display name the policy refuses now (a rule, a reserved name for a reader, a
+    look-alike of an older account's name), one a line: id, email or external id, name, reason. Exit status 1 when
+    there are any; a moderator resets a name on the account's page in /admin."""
     offending = offending_names()
     for user, reason in offending:
         click.echo(f"{user.id}\t{user.email or user.external_id or '-'}\t{user.display_name}\t{reason}")

@@ -23,6 +23,7 @@ from moderation.auth.views import safe_next
 from moderation.db import db
 from moderation.errors import explaining_headers, handle_http_error
 from moderation.extensions import limit_message, limiter
+from moderation.i18n import reader_language
 from moderation.messages import say
 from moderation.models import Article, Comment, CommentStatus, Report
 from moderation.pipeline.types import Refused
@@ -192,8 +193,9 @@ def _after_judgement(comment: Comment):
     if comment.verdict_outcome == "publish" and comment.status is CommentStatus.PUBLISHED:
         say(gettext("Your comment is published."), "success", about=f"c{comment.id}")
         return redirect(url_for("public.article", slug=comment.article.slug, _anchor=f"c{comment.id}"))
-    # An anchor of its own: a redirect without one would keep the form's (#comment-form), which the notice lacks.
-    return redirect(url_for("public.notice", comment_id=comment.id, _anchor="outcome"))
+    # An anchor of its own (the page's main content, the skip link's target): a redirect without one would keep the
+    # form's (#comment-form), which the notice lacks.
+    return redirect(url_for("public.notice", comment_id=comment.id, _anchor="main"))
 
 
 @bp.route("/comments/<int:comment_id>/notice")
@@ -311,6 +313,18 @@ def my_comments():
         select(Comment).where(Comment.author_id == current_user.id)
         .order_by(Comment.created_at.desc(), Comment.id.desc()).limit(MY_COMMENTS_SHOWN)
     ).all()
-    policy = current_policy()
-    rules = {rule.id: rule for rule in policy.rules}
-    return render_template("public/my_comments.html", comments=mine, rules=rules, limit=MY_COMMENTS_SHOWN)
+    return render_template("public/my_comments.html", comments=mine, limit=MY_COMMENTS_SHOWN,
+                           why={c.id: why_not_published(c) for c in mine if c.status is CommentStatus.REJECTED})
+
+
+def why_not_published(comment: Comment) -> tuple[list[str], list[str]]:
+    """The titles of the rules a rejected comment met (the moderator's reason, else the policy's) and the policy's
+    sentences for them, each sentence once (the rules of one policy often quote the same sentence), in the reader's
+    language."""
+    rules = {rule.id: rule for rule in current_policy().in_language(reader_language()).rules}
+    by_category = {rule.category: rule for rule in rules.values()}
+    if comment.rejection_reason in rules:
+        met = [rules[comment.rejection_reason]]
+    else:
+        met = [by_category[r["category"]] for r in comment.verdict.get("reasons", []) if r.get("category") in by_category]
+    return [rule.title for rule in met], list(dict.fromkeys(rule.sentence for rule in met))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from sqlalchemy import select
 
@@ -14,7 +15,8 @@ from moderation.pipeline import moderate
 from moderation.pipeline.types import ModerationContext
 from moderation.policy import Policy, current_policy
 
-MIN_LENGTH, MAX_LENGTH = 2, 80  # MAX_LENGTH: users.display_name's column
+# The API's schema allows one character (a service's own initials); the site's forms ask for two. 80: the column.
+MIN_LENGTH, MAX_LENGTH = 1, 80
 
 
 class NameRefused(ValueError):
@@ -28,10 +30,10 @@ def tidy(name: str) -> str:
 
 def check_display_name(name: str, *, user: User | None = None) -> str:
     """The tidied name when `user` (None: a new account) may take it; raises NameRefused naming the reason: the
-    length (2 to 80 characters), a rule of the policy, a reserved name, or another active account's look-alike name."""
+    length (1 to 80 characters), a rule of the policy, a reserved name, or another active account's look-alike name."""
     name = tidy(name)
     if not MIN_LENGTH <= len(name) <= MAX_LENGTH:
-        raise NameRefused(f"A display name has {MIN_LENGTH} to {MAX_LENGTH} characters.")
+        raise NameRefused(f"A display name has {MIN_LENGTH} to {MAX_LENGTH} characters (spaces around it not counted).")
     policy = current_policy()
     reason = policy_reason(name, policy) or reserved_reason(name, policy)
     if reason:
@@ -65,6 +67,7 @@ def reserved_reason(name: str, policy: Policy) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1024)  # the reserved names recur on every check
 def _words(text: str) -> str:
     """The look-alike key with punctuation as spaces: "Mod-Team" and "mod team" contain the same words."""
     return " ".join(re.split(r"[\W_]+", name_key(text))).strip()
@@ -79,14 +82,16 @@ def name_taken(name: str, user: User | None = None) -> bool:
 
 
 def offending_names() -> list[tuple[User, str]]:
-    """Active accounts whose name breaks the policy now, with the reason: a rule, a reserved name, or a look-alike of
-    an older account's name (the older keeps it). Reads every account; meant for the `users check-names` command."""
+    """Active accounts whose name breaks the policy now, with the reason: a rule, a reserved name (readers only), or
+    a look-alike of an older account's name (the older keeps it). Reads every account; meant for the `users check-names` command."""
     policy = current_policy()
     first_with_key: dict[str, int] = {}
     offending = []
     users = db.session.scalars(select(User).where(User.deleted_at.is_(None)).order_by(User.id))
     for user in users:
-        reason = policy_reason(user.display_name, policy) or reserved_reason(user.display_name, policy)
+        reason = policy_reason(user.display_name, policy)
+        if reason is None and not user.is_moderator:  # the reserved names are the staff's to use
+            reason = reserved_reason(user.display_name, policy)
         key = name_key(user.display_name)
         if reason is None and key in first_with_key:
             reason = f"looks the same as the name of account {first_with_key[key]}"

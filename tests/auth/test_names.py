@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from moderation.db import db
 from moderation.lookalike import name_key
-from moderation.models import Comment, Decision, User
+from moderation.models import Comment, Decision, Role, User
 from tests.api.conftest import bearer, make_key
 from tests.conftest import PASSWORD, create_user
 
@@ -112,8 +112,35 @@ def test_check_names_lists_offending_names_and_fails(runner, app):
     create_user("Fuck You Tom", email="fyt@example.org")
     create_user("Moderator", email="mod@example.org")
     create_user("Ana Rivera")
+    create_user("Site Admin", role=Role.ADMIN)  # staff may carry a staff role in their name
     result = runner.invoke(args=["users", "check-names"])
     assert result.exit_code == 1
     lines = result.stdout.strip().splitlines()
     assert [line.split("\t")[2] for line in lines] == ["MARIA READER", "Fuck You Tom", "Moderator"]
     assert "looks the same as the name of account" in lines[0] and "profanity" in lines[1]
+
+
+@pytest.mark.parametrize(
+    "given, expected",
+    [
+        ("Nina Navarro", "Nina Navarro"),
+        ("Fuck You Tom", "nina.n"),  # refused by the policy: the e-mail's local part instead
+        ("MARIA READER", "nina.n"),  # another account's name as it looks
+        ("Moderator", "nina.n"),
+    ],
+)
+def test_a_name_from_a_sign_in_provider_is_held_to_the_same_policy(app, given, expected):
+    from moderation.auth.identities import OutsideIdentity, account_for
+
+    create_user("Maria Reader")
+    user = account_for(OutsideIdentity("sso", "sub-1", "nina.n@example.org", True, given))
+    db.session.commit()
+    assert user.display_name == expected
+
+
+def test_a_provider_name_and_address_both_refused_give_a_neutral_name(app):
+    from moderation.auth.identities import OutsideIdentity, account_for
+
+    user = account_for(OutsideIdentity("sso", "sub-2", "shithead@example.org", True, "Shit Head"))
+    db.session.commit()
+    assert user.display_name == f"Reader {user.id}"

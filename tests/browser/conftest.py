@@ -13,6 +13,7 @@ from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from moderation.db import db
+from moderation.extensions import limiter
 from moderation.models import Article, Role
 from tests.conftest import create_user, make_test_app
 
@@ -44,14 +45,14 @@ def chromium():
         browser.close()
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
+def _serve(tmp_path_factory, **config):
     """A fresh site: its own SQLite file (seeded with the bundled story), CSRF on, served in a thread."""
     instance = tmp_path_factory.mktemp("browser-site")
     app = make_test_app(
         tmp_path_factory,
         SQLALCHEMY_DATABASE_URI=f"sqlite:///{instance / 'site.sqlite3'}",
         WTF_CSRF_ENABLED=True,
+        **config,
     )
     with app.app_context():
         create_user("Mo Derator", email="mo@example.org", role=Role.MODERATOR)
@@ -64,6 +65,21 @@ def site(tmp_path_factory):
     server.server_close()
     with app.app_context():
         db.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    yield from _serve(tmp_path_factory)
+
+
+@pytest.fixture
+def limited_site(tmp_path_factory):
+    """A site of its own with rate limits on. The limiter is one object for every app: it is switched off again
+    for the other tests when this one ends."""
+    try:
+        yield from _serve(tmp_path_factory, RATELIMIT_ENABLED=True, COMMENTS_PER_MINUTE="1 per minute")
+    finally:
+        limiter.enabled = False
 
 
 class Watched:

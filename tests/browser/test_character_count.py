@@ -66,6 +66,8 @@ def test_without_javascript_the_server_refuses_a_long_comment_and_keeps_the_text
     text = (PARAGRAPH * limit)[: limit + 1]
     page.locator("#body").fill(text)
     page.get_by_role("button", name="Post comment").click()
-    expect(page.locator(".flash-error")).to_contain_text(f"longer than {limit} characters")
+    refusal = page.locator("#comment-form .flash-error")
+    expect(refusal).to_contain_text(f"longer than {limit} characters")
+    expect(refusal).to_be_in_viewport(ratio=1)  # the page lands on the form (its action's #comment-form), not the top
     assert page.locator("#body").input_value() == text
     context.close()

@@ -113,3 +113,13 @@ def test_signed_out_readers_see_reply_and_report_that_ask_them_to_sign_in(client
     assert f'href="/comments/{comment.id}/report"' in actions
     assert "/auth/login?next=/articles/us-cuba-migration-talks%23comments" in page
     assert "back=/articles/us-cuba-migration-talks%23comments" in page  # Hide Comments returns to the comments
+
+
+def test_a_banned_reader_sees_the_status_instead_of_the_edit_on_the_notice(client, auth, reader):
+    auth.login(reader)
+    client.post(f"{ARTICLE_URL}/comments", data={"body": "You are a complete idiot and a moron."})
+    reader.banned = True
+    db.session.commit()
+    held = db.session.scalars(select(Comment.id)).one()
+    status = element(client.get(f"/comments/{held}/notice").get_data(as_text=True), "comment-form")
+    assert "banned from commenting" in status and "<textarea" not in status

@@ -98,3 +98,12 @@ def test_bad_page_cursor_shows_the_first_page(client, reader, older):
     add_comment(reader, "Still shown.")
     response = client.get(ARTICLE_URL, query_string={"older": older})
     assert response.status_code == 200 and "Still shown." in response.get_data(as_text=True)
+
+
+def test_error_pages_speak_to_readers_and_link_back_to_the_story(client, app):
+    missing = client.get("/articles/no-such-story", headers={"Referer": f"http://localhost{ARTICLE_URL}"})
+    page = missing.get_data(as_text=True)
+    assert missing.status_code == 404 and "requested URL" not in page and "nothing here" in page
+    assert f'href="http://localhost{ARTICLE_URL}#comments">Back to the story' in page
+    elsewhere = client.get("/articles/no-such-story", headers={"Referer": "https://evil.example/articles/x"})
+    assert "Back to the story" not in elsewhere.get_data(as_text=True)
