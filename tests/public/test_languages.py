@@ -70,3 +70,12 @@ def test_the_compiled_catalogue_matches_its_source():
 def _key(value):
     """A message id or string as a comparable value (a plural's forms come as a list or a tuple)."""
     return tuple(value) if isinstance(value, (list, tuple)) else value
+
+
+def test_a_readers_comments_page_says_why_in_the_readers_language(client, auth, reader):
+    auth.login(reader)
+    client.post(f"{ARTICLE_URL}/comments", data={"body": "Eres un hijo de puta y un pendejo."}, headers=SPANISH)
+    page = client.get("/account/comments", headers=SPANISH).get_data(as_text=True)
+    spanish = current_policy().in_language("es")
+    assert "Sus comentarios" in page and "No publicado." in page
+    assert spanish.rule("profanity").title in page and f"“{spanish.rule('profanity').sentence}”" in page
