@@ -1,30 +1,31 @@
 """Account forms; Flask-WTF adds the CSRF token to each."""
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 
 class RegisterForm(FlaskForm):
-    display_name = StringField("Display name", validators=[DataRequired(), Length(min=2, max=80)],
+    display_name = StringField(_l("Display name"), validators=[DataRequired(), Length(min=2, max=80)],
                                render_kw={"autocomplete": "nickname"})
-    email = EmailField("Email", validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)],
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)],
                        render_kw={"autocomplete": "email"})
     password = PasswordField(
-        "Password",
-        validators=[DataRequired(), Length(min=8, max=200, message="Use at least 8 characters (200 at most).")],
+        _l("Password"),
+        validators=[DataRequired(), Length(min=8, max=200, message=_l("Use at least 8 characters (200 at most)."))],
         render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(
-        "Repeat password", validators=[DataRequired(), EqualTo("password", message="The passwords differ.")],
+        _l("Repeat password"), validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
         render_kw={"autocomplete": "new-password"},
     )
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired(), Length(max=254)], render_kw={"autocomplete": "email"})
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=200)],
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)], render_kw={"autocomplete": "email"})
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)],
                              render_kw={"autocomplete": "current-password"})
 
 
