@@ -160,3 +160,14 @@ def test_clean_spanish_comments_on_the_story_publish(text):
     verdict = moderate(text, SEED, POLICY)
     assert verdict.outcome == "publish", acted(verdict)
     assert "es" in verdict.languages
+
+
+@pytest.mark.parametrize("text, languages", [
+    ("I think the talks in Havana should go on, and the families will be glad of it.", ("en",)),
+    ("O governo anunciou ontem novas medidas para os migrantes que chegam ao país.", ("pt",)),
+    ("Le gouvernement a annoncé de nouvelles mesures pour les familles hier soir.", ("fr",)),
+    ("Cállate, idiota.", ("es", "en")),
+    ("The talks, @maria https://example.org/x", ("en", "es")),
+])
+def test_the_detector_names_the_languages_most_likely_first(text, languages):
+    assert POLICY.detector.detect(text) == languages
