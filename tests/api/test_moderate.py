@@ -42,10 +42,11 @@ def test_moderate_judges_against_the_article_and_the_replied_comment(client, key
 
 
 def test_a_changed_article_is_judged_against_by_the_next_call_despite_the_cache(client, key_headers):
-    article = seed_article()
     spam = {"text": "The baseball trades this season reshaped pitching rotations, bullpen depth, batting averages, "
             "shortstop defense and outfield platoons across the league standings.", "article": SEED_SLUG}
     before = client.post("/api/v1/moderate", json=spam, headers=key_headers).get_json()
+    # Read after the call: the request shares this test's session, and the row it keeps is detached from it.
+    article = seed_article()
     article.body = ("Baseball trades reshaped pitching rotations, bullpen depth, batting averages, shortstop defense "
                     "and outfield platoons in the league standings.")
     db.session.commit()
