@@ -180,7 +180,10 @@ NATIVE_REQUESTS = {
     "listComments": lambda held: {"path": {"slug": SEED_SLUG}, "query": {"limit": "5"}},
     "postComment": lambda held: {
         "path": {"slug": SEED_SLUG}, "header": {"Idempotency-Key": uuid.uuid4().hex},
-        "body": {"text": FINE, "author": {"external_id": "reader-1", "display_name": "Ana"}, "parent_id": None}},
+        # A name of its own each time: when the attack varies the external id, each id is a new account, and
+        # display names are unique among accounts.
+        "body": {"text": FINE, "author": {"external_id": "reader-1", "display_name": f"Ana {uuid.uuid4().hex[:8]}"},
+                 "parent_id": None}},
     "listQueue": lambda held: {"query": {"status": "pending", "limit": "5"}},
     "decide": lambda held: {"path": {"id": held()},
                             "body": {"action": "reject", "reason": "spam", "note": "Off topic.", "expected_version": None}},
