@@ -196,20 +196,26 @@ def _horse_of(worker: subprocess.Popen) -> int | None:
 
 
 def test_a_worker_killed_mid_chunk_loses_nothing_its_chunk_is_run_again(app, runner, queued, workers):
-    store_unjudged(600)
+    store_unjudged(300)
     expected = one_process_verdicts(runner)
     first, second = workers(2)
 
     with queued.app_context():
-        enqueue = queued.test_cli_runner().invoke(args=["policy", "rescan", "--chunk-size", "150", "--no-wait"])
+        enqueue = queued.test_cli_runner().invoke(args=["policy", "rescan", "--chunk-size", "100", "--no-wait"])
     assert enqueue.exit_code == 0, enqueue.output
-    wait_until(lambda: _horse_of(first) is not None, "the first worker to start a chunk")
-    horse = _horse_of(first)
-    with queued.app_context():
-        started = StartedJobRegistry(queue=Queue(QUEUE_NAME, connection=queued.extensions["jobs"]))
-        job_id = next(job_id for job_id in started.get_job_ids()
-                      if Job.fetch(job_id, connection=queued.extensions["jobs"]).worker_name
-                      == next(w.name for w in Worker.all(connection=queued.extensions["jobs"]) if w.pid == first.pid))
+    connection = queued.extensions["jobs"]
+    first_name = next(w.name for w in Worker.all(connection=connection) if w.pid == first.pid)
+    busy: list = []
+
+    def first_is_mid_chunk() -> bool:
+        started = StartedJobRegistry(queue=Queue(QUEUE_NAME, connection=connection))
+        jobs = [job_id for job_id in started.get_job_ids(cleanup=False)
+                if Job.fetch(job_id, connection=connection).worker_name == first_name]
+        busy[:] = [_horse_of(first), *jobs[:1]]
+        return None not in busy and len(busy) == 2
+
+    wait_until(first_is_mid_chunk, "the first worker to start a chunk")
+    horse, job_id = busy
     os.kill(horse, signal.SIGKILL)  # the machine's death: the worker and the child doing the chunk, at once
     os.kill(first.pid, signal.SIGKILL)
     first.wait()
