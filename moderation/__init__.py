@@ -44,7 +44,7 @@ def create_app(config: Mapping | None = None) -> Flask:
 
 
 def _load_environment(app: Flask) -> None:
-    for name in ("SECRET_KEY", "REDIS_URL", "POLICY_FILE", "CORAL_SIGNING_SECRETS"):
+    for name in ("SECRET_KEY", "REDIS_URL", "POLICY_FILE", "CORAL_SIGNING_SECRETS", "JOB_QUEUE_NAME"):
         if os.environ.get(name):
             app.config[name] = os.environ[name]
     if os.environ.get("DATABASE_URL"):
