@@ -71,8 +71,9 @@ class FileGeneration:
             return None
 
     def bump(self) -> None:
-        partial = self.path.with_name(f"{self.path.name}.{os.getpid()}")
-        partial.write_text(uuid.uuid4().hex)
+        token = uuid.uuid4().hex
+        partial = self.path.with_name(f"{self.path.name}.{token}")  # one per bump: threads may bump at once
+        partial.write_text(token)
         os.replace(partial, self.path)
 
 
