@@ -39,9 +39,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                                                              "postgresql+psycopg://postgres@127.0.0.1:5432/bench"),
                         help="the PostgreSQL database to use (created when missing, its tables replaced)")
     parser.add_argument("--rescan-rows", type=int, nargs=2, metavar=("SMALL", "LARGE"),
-                        help="stored comments for the two rescan runs (default 100000 1000000; quick 2000 20000)")
+                        help="stored comments for the 1- and 2-worker rescans and for --rescan-large "
+                             "(default 20000 1000000; quick 2000 20000)")
+    parser.add_argument("--rescan-large", action="store_true",
+                        help="also rescan the large count with 2 workers: wall time and peak memory per worker")
     parser.add_argument("--redis", default=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15"),
                         help="rate-limit storage shared by the gunicorn workers ('' for each worker's memory)")
+    parser.add_argument("--workers", type=int, nargs="+", default=[2],
+                        help="gunicorn workers for the api and posting suites, each count in turn (default 2)")
     parser.add_argument("--databases", nargs="+", choices=("sqlite", "postgresql"), default=["sqlite", "postgresql"])
     parser.add_argument("--results-dir", type=Path, default=RESULTS_DIR)
     return parser.parse_args(argv)
@@ -120,9 +125,11 @@ def settings_for(args: argparse.Namespace) -> Settings:
         baseline_per_class=args.baseline_per_class or (3 if quick else 20),
         queue_rows=5_000 if quick else 100_000,
         article_comments=1_000,
-        rescan_rows=tuple(args.rescan_rows) if args.rescan_rows else ((2_000, 20_000) if quick else (100_000, 1_000_000)),
+        rescan_rows=tuple(args.rescan_rows) if args.rescan_rows else ((2_000, 20_000) if quick else (20_000, 1_000_000)),
+        rescan_large=args.rescan_large,
         postgres_url=args.postgres,
         redis_url=args.redis or None,
+        worker_counts=tuple(args.workers),
         databases=tuple(args.databases),
     )
 

@@ -11,7 +11,9 @@ class Settings:
     baseline_per_class: int  # comments per length class given to the slow better-profanity baseline
     queue_rows: int  # pending comments for the queue figures
     article_comments: int  # published comments on the article page
-    rescan_rows: tuple[int, int]  # stored comments for the two rescan runs
+    rescan_rows: tuple[int, int]  # stored comments: the 1- and 2-worker runs, and the opt-in large run
+    rescan_large: bool  # also rescan the large count (a million by default: about 15 minutes on 2 cores)
     postgres_url: str
     redis_url: str | None
+    worker_counts: tuple[int, ...]  # gunicorn workers for the api and posting suites
     databases: tuple[str, ...]  # "sqlite", "postgresql": where the posting, article and queue suites run

@@ -51,7 +51,7 @@ def create_app(config: Mapping | None = None) -> Flask:
 def _load_environment(app: Flask) -> None:
     for name in ("SECRET_KEY", "REDIS_URL", "POLICY_FILE", "CORAL_SIGNING_SECRETS", "CONTACT_ADDRESS", "SSO_SECRET",
                  "SSO_PUBLIC_KEY", "SSO_ISSUER", "SSO_AUDIENCE", "MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD",
-                 "MAIL_DEFAULT_SENDER", "ACCOUNT_DELETION_COMMENTS"):
+                 "MAIL_DEFAULT_SENDER", "ACCOUNT_DELETION_COMMENTS", "JOB_QUEUE_NAME"):
         if os.environ.get(name):
             app.config[name] = os.environ[name]
     if os.environ.get("OIDC_PROVIDERS"):

@@ -11,7 +11,7 @@ from moderation.audit import Actor
 from moderation.db import db
 from moderation.models import ActorType, ApiKey
 from moderation.models._types import utcnow
-from moderation.shared_cache import cache
+from moderation.shared_cache import cache, detached_row
 
 SCOPES = ("moderate", "comment", "admin")
 KEY_PREFIX = "mk_"
@@ -66,10 +66,8 @@ def find_active_key(secret: str) -> ApiKey | None:
 
 
 def _load_active_key(key_hash: str) -> ApiKey | None:
-    key = db.session.scalar(select(ApiKey).where(ApiKey.key_hash == key_hash, ApiKey.revoked_at.is_(None)))
-    if key is not None:
-        db.session.expunge(key)  # detached, so the request's commit cannot expire what the cache keeps
-    return key
+    columns = ApiKey.__table__.c
+    return detached_row(ApiKey, columns.key_hash == key_hash, columns.revoked_at.is_(None))
 
 
 def revoke_key(name: str) -> ApiKey:

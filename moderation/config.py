@@ -25,6 +25,9 @@ class Defaults:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REPORT_HIDE_THRESHOLD = 3
     ADMIN_POLL_SECONDS = 20  # how often an open queue page asks whether new comments arrived
+    # The RQ queue on REDIS_URL: deployments (or test runs) that share one Redis need one each, since a job names
+    # rows of its own database.
+    JOB_QUEUE_NAME = "moderation"
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = False  # each X-RateLimit header costs a storage read; 429s still carry Retry-After
     COMMENTS_PER_MINUTE = "5 per minute"

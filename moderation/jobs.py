@@ -17,7 +17,6 @@ from flask import Flask, current_app
 from rq import Queue, Retry, Worker
 from rq.registry import FailedJobRegistry, StartedJobRegistry
 
-QUEUE_NAME = "moderation"
 JOB_RETRIES = 3
 JOB_TIMEOUT_SECONDS = 30 * 60  # one job's longest run; a rescan chunk takes seconds
 EXTENSION = "jobs"
@@ -39,7 +38,7 @@ def enqueue(func: Callable, *args, **kwargs) -> str | None:
 def job_queue() -> Queue | None:
     """The app's RQ queue, or None without REDIS_URL."""
     connection = current_app.extensions[EXTENSION]
-    return Queue(QUEUE_NAME, connection=connection) if connection is not None else None
+    return Queue(current_app.config["JOB_QUEUE_NAME"], connection=connection) if connection is not None else None
 
 
 def requeue_abandoned() -> None:
@@ -73,13 +72,14 @@ class ModerationWorker(Worker):
 @click.option("--grace", default=60, show_default=True,
               help="Seconds after a missed heartbeat before a job of a vanished worker is given to another.")
 def worker_command(burst: bool, check_interval: int, grace: int) -> None:
-    """Take jobs from the Redis queue at REDIS_URL (rescan chunks, and later mail) until stopped. Run one per core,
-    on as many hosts as needed, with the same settings and policy files as the web workers."""
+    """Take jobs from the queue JOB_QUEUE_NAME on the Redis at REDIS_URL (rescan chunks, and later mail) until
+    stopped. Run one per core, on as many hosts as needed, with the same settings and policy files as the web
+    workers: a job names rows of the database the worker is given."""
     connection = current_app.extensions[EXTENSION]
     if connection is None:
         raise click.ClickException("REDIS_URL is not set: without it, jobs run in the process that makes them")
     _warm_up()
-    worker = ModerationWorker([Queue(QUEUE_NAME, connection=connection)], connection=connection,
+    worker = ModerationWorker([job_queue()], connection=connection,
                               job_monitoring_interval=check_interval, maintenance_interval=max(60, 2 * grace))
     worker.heartbeat_grace = grace
     worker.work(burst=burst)

@@ -21,7 +21,8 @@ from typing import TypeVar
 
 import redis
 from flask import Flask, current_app, has_app_context, has_request_context, request
-from sqlalchemy import event
+from sqlalchemy import event, select
+from sqlalchemy.orm import make_transient_to_detached
 
 from moderation.db import db, is_sqlite
 
@@ -71,8 +72,9 @@ class FileGeneration:
             return None
 
     def bump(self) -> None:
-        partial = self.path.with_name(f"{self.path.name}.{os.getpid()}")
-        partial.write_text(uuid.uuid4().hex)
+        token = uuid.uuid4().hex
+        partial = self.path.with_name(f"{self.path.name}.{token}")  # one per bump: threads may bump at once
+        partial.write_text(token)
         os.replace(partial, self.path)
 
 
@@ -112,6 +114,19 @@ class SharedCache:
                 self._entries = {}
             self._entries[key] = (now, value)
         return value
+
+
+def detached_row(model: type[T], *where) -> T | None:
+    """The one row of `model` matching `where`, as a detached object fit to keep: read with a plain SELECT of the
+    table, so the session's own objects are neither returned nor taken out of it (the caller's copy of the same row
+    stays attached and saves normally)."""
+    table = model.__table__
+    row = db.session.execute(select(table).where(*where)).mappings().first()
+    if row is None:
+        return None
+    kept = model(**row)
+    make_transient_to_detached(kept)
+    return kept
 
 
 def cache(name: str) -> SharedCache:

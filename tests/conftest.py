@@ -174,17 +174,18 @@ TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
 
 @pytest.fixture
 def redis_url():
-    """An empty Redis database for tests that need the real one (index 5 by default, TEST_REDIS_URL to move it).
-    Skipped when no Redis answers, except under CI, where a missing Redis is a failure."""
+    """The real Redis for tests that need it (index 5 by default, TEST_REDIS_URL to move it); not emptied, since
+    another test run may share it: tests use keys and job queues of their own. Skipped when no Redis answers,
+    except under CI, where a missing Redis is a failure."""
     import redis
 
     client = redis.Redis.from_url(TEST_REDIS_URL)
     try:
-        client.flushdb()
+        client.ping()
     except redis.ConnectionError as error:
         if os.environ.get("CI"):
             raise
         pytest.skip(f"no Redis at {TEST_REDIS_URL}: {error}")
-    yield TEST_REDIS_URL
-    client.flushdb()
-    client.close()
+    finally:
+        client.close()
+    return TEST_REDIS_URL

@@ -24,7 +24,7 @@ from moderation.pipeline import moderate
 from moderation.pipeline.types import ModerationContext, Refused
 from moderation.policy import current_policy
 from moderation.queue import ActionNotAllowed, StaleDecision, perform, queue_page, rejection_reasons
-from moderation.shared_cache import cache
+from moderation.shared_cache import cache, detached_row
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 bp.register_error_handler(HTTPException, native_error)
@@ -40,14 +40,7 @@ REFUSAL_FIELDS = {"empty": "text", "too_long": "text", "bad_parent": "parent_id"
 def kept_article(slug: str) -> Article | None:
     """The article with this slug as a detached row kept per process (moderation/shared_cache.py): read its
     columns only. Saves a query on every call; closing its comments reaches every worker on the next request."""
-    return cache("articles").get(slug, lambda: _load_article(slug))
-
-
-def _load_article(slug: str) -> Article | None:
-    article = db.session.scalar(select(Article).where(Article.slug == slug))
-    if article is not None:
-        db.session.expunge(article)
-    return article
+    return cache("articles").get(slug, lambda: detached_row(Article, Article.__table__.c.slug == slug))
 
 
 def get_article_or_404(slug: str) -> Article:

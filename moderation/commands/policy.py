@@ -25,6 +25,7 @@ from moderation.services import rescan
 
 policy_group = AppGroup("policy", help="Check a policy file, or re-run a policy over stored comments.")
 FOLLOW_SECONDS = 0.5  # how often the rescan command reads the workers' progress
+LOST_JOBS_SECONDS = 5  # chunks left, nothing queued or running, for this long: the queue lost them
 
 
 @click.command("moderate")
@@ -266,9 +267,11 @@ def rescan_command(dry_run: bool, policy_file: Path | None, chunk_size: int, res
 
 
 def _follow(run_id: int, bar) -> None:
-    """Advance the bar as the workers finish chunks; put back the chunks of workers that vanished; give up, naming
-    the way to resume, when chunks failed past their retries and nothing is left running."""
-    shown = 0
+    """Advance the bar as the workers finish chunks; put back the chunks of workers that vanished; enqueue again what
+    is left when the queue lost its jobs (Redis keeps nothing on disk: a restart empties it), which the chunks'
+    idempotence makes safe; give up, naming the way to resume, when chunks failed past their retries."""
+    shown, idle = 0, 0
+    queue = job_queue()
     while True:
         db.session.rollback()  # a fresh snapshot each time round
         now = rescan.progress(run_id)
@@ -277,9 +280,15 @@ def _follow(run_id: int, bar) -> None:
         if now.finished:
             return
         requeue_abandoned()
-        if failed_job_count() and not job_queue().count and not job_queue().started_job_registry.count:
+        nothing_queued = not queue.count and not queue.started_job_registry.count
+        if nothing_queued and failed_job_count():
             raise click.ClickException(f"{now.chunk_count - now.chunks_done} chunks failed (see `rq info`); "
                                        f"fix the cause, then: flask --app moderation policy rescan --resume {run_id}")
+        idle = idle + 1 if nothing_queued else 0
+        if idle * FOLLOW_SECONDS >= LOST_JOBS_SECONDS:
+            click.echo(f"\nthe queue lost the jobs of {now.chunk_count - now.chunks_done} chunks; enqueued again", err=True)
+            rescan.enqueue_chunks(now.run)
+            idle = 0
         time.sleep(FOLLOW_SECONDS)
 
 

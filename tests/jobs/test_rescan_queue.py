@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ from rq.registry import StartedJobRegistry
 from sqlalchemy import delete, insert, select, update
 
 from moderation.db import db
-from moderation.jobs import JOB_RETRIES, QUEUE_NAME, requeue_abandoned
+from moderation.jobs import JOB_RETRIES, requeue_abandoned
 from moderation.models import Article, Comment, CommentFlag, Decision, RescanChunk, RescanRun, User
 from moderation.services import rescan
 
@@ -111,9 +112,15 @@ def test_the_admin_dashboard_shows_the_latest_rescan_progress(app, client, auth,
 
 
 @pytest.fixture
-def queued(app, redis_url, other_worker_app):
+def queue_name() -> str:
+    """A job queue of this test's own: another test run on the same Redis must not take its jobs."""
+    return f"test-{uuid.uuid4().hex}"
+
+
+@pytest.fixture
+def queued(app, redis_url, queue_name, other_worker_app):
     """The same database with REDIS_URL set: the rescan command's side of the queue."""
-    return other_worker_app(REDIS_URL=redis_url)
+    return other_worker_app(REDIS_URL=redis_url, JOB_QUEUE_NAME=queue_name)
 
 
 @pytest.fixture
@@ -134,11 +141,11 @@ def other_worker_app(app, tmp_path_factory):
 
 
 @pytest.fixture
-def workers(app, redis_url):
+def workers(app, redis_url, queue_name):
     """Start `flask --app moderation worker` processes on the test database; stopped (killed) at the end."""
     started: list[subprocess.Popen] = []
     env = {**os.environ, "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "REDIS_URL": redis_url,
-           "SECRET_KEY": "test-secret"}
+           "JOB_QUEUE_NAME": queue_name, "SECRET_KEY": "test-secret"}
 
     def start(count: int) -> list[subprocess.Popen]:
         new = [subprocess.Popen([sys.executable, "-m", "flask", "--app", "moderation", "worker", "--check-interval", "1",
@@ -195,21 +202,27 @@ def _horse_of(worker: subprocess.Popen) -> int | None:
     return int(children[0]) if children else None
 
 
-def test_a_worker_killed_mid_chunk_loses_nothing_its_chunk_is_run_again(app, runner, queued, workers):
-    store_unjudged(600)
+def test_a_worker_killed_mid_chunk_loses_nothing_its_chunk_is_run_again(app, runner, queued, queue_name, workers):
+    store_unjudged(300)
     expected = one_process_verdicts(runner)
     first, second = workers(2)
 
     with queued.app_context():
-        enqueue = queued.test_cli_runner().invoke(args=["policy", "rescan", "--chunk-size", "150", "--no-wait"])
+        enqueue = queued.test_cli_runner().invoke(args=["policy", "rescan", "--chunk-size", "100", "--no-wait"])
     assert enqueue.exit_code == 0, enqueue.output
-    wait_until(lambda: _horse_of(first) is not None, "the first worker to start a chunk")
-    horse = _horse_of(first)
-    with queued.app_context():
-        started = StartedJobRegistry(queue=Queue(QUEUE_NAME, connection=queued.extensions["jobs"]))
-        job_id = next(job_id for job_id in started.get_job_ids()
-                      if Job.fetch(job_id, connection=queued.extensions["jobs"]).worker_name
-                      == next(w.name for w in Worker.all(connection=queued.extensions["jobs"]) if w.pid == first.pid))
+    connection = queued.extensions["jobs"]
+    first_name = next(w.name for w in Worker.all(connection=connection) if w.pid == first.pid)
+    busy: list = []
+
+    def first_is_mid_chunk() -> bool:
+        started = StartedJobRegistry(queue=Queue(queue_name, connection=connection))
+        jobs = [job_id for job_id in started.get_job_ids(cleanup=False)
+                if Job.fetch(job_id, connection=connection).worker_name == first_name]
+        busy[:] = [_horse_of(first), *jobs[:1]]
+        return None not in busy and len(busy) == 2
+
+    wait_until(first_is_mid_chunk, "the first worker to start a chunk")
+    horse, job_id = busy
     os.kill(horse, signal.SIGKILL)  # the machine's death: the worker and the child doing the chunk, at once
     os.kill(first.pid, signal.SIGKILL)
     first.wait()
