@@ -72,7 +72,7 @@ class ModerationWorker(Worker):
 @click.option("--grace", default=60, show_default=True,
               help="Seconds after a missed heartbeat before a job of a vanished worker is given to another.")
 def worker_command(burst: bool, check_interval: int, grace: int) -> None:
-    """Take jobs from the queue JOB_QUEUE_NAME on the Redis at REDIS_URL (rescan chunks, and later mail) until
+    """Take jobs from the queue JOB_QUEUE_NAME on the Redis at REDIS_URL (rescan chunks, e-mails to readers) until
     stopped. Run one per core, on as many hosts as needed, with the same settings and policy files as the web
     workers: a job names rows of the database the worker is given."""
     connection = current_app.extensions[EXTENSION]

@@ -1,4 +1,6 @@
-"""E-mail to readers (password reset, decision notices), through ONE function: `send_mail`.
+"""E-mail to readers (password reset, decision notices), through ONE function: `send_mail`. Mail sent after a commit
+is a job (moderation/jobs.py): with REDIS_URL a queue worker sends it, so a slow SMTP server never holds a moderator's
+request; without it, it is sent in the request as before.
 
 Sent over SMTP by Flask-Mailman with the `MAIL_*` settings (MAIL_SERVER, MAIL_PORT, MAIL_USERNAME, MAIL_PASSWORD,
 MAIL_USE_TLS, MAIL_USE_SSL, MAIL_DEFAULT_SENDER). Without MAIL_SERVER, as on the embedded default, the message is
@@ -8,10 +10,13 @@ from __future__ import annotations
 import logging
 import smtplib
 
+import redis
 from flask import Flask, current_app
 from flask_mailman import EmailMessage, Mail
 from sqlalchemy import event
 from sqlalchemy.orm import Session
+
+from moderation.jobs import enqueue
 
 log = logging.getLogger(__name__)
 mail = Mail()
@@ -42,13 +47,18 @@ def send_mail(to: str, subject: str, body: str) -> bool:
 
 
 def send_mail_after_commit(session: Session, to: str, subject: str, body: str) -> None:
-    """Send once `session` commits; nothing is sent for work that is rolled back (a stale decision, say)."""
+    """Send once `session` commits, as a job; nothing is sent for work that is rolled back (a stale decision, say).
+    A send that a dying queue worker interrupts is run again, so a reader may rarely get a message twice."""
     session.info.setdefault(_AFTER_COMMIT, []).append((to, subject, body))
 
 
 def _send_committed(session: Session) -> None:
     for message in session.info.pop(_AFTER_COMMIT, []):
-        send_mail(*message)
+        try:
+            enqueue(send_mail, *message)
+        except redis.RedisError as error:  # the decision is committed: the reader still gets the mail, just later
+            log.warning("job queue unreachable, mail sent in the request: %s", error)
+            send_mail(*message)
 
 
 def _forget_rolled_back(session: Session, _transaction) -> None:

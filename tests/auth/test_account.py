@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import logging
 import re
+import uuid
 
+import redis
+from rq import Queue, SimpleWorker
 from sqlalchemy import select
 
 from moderation.db import db
@@ -82,6 +85,21 @@ def test_the_author_who_asked_is_told_of_an_approval_by_email(client, auth, mode
     author = create_user("Nora Notified", notify_decisions=True)
     held_comment_decided(client, auth, author, moderator, "approve")
     assert "is published" in outbox.only(author.email)["Subject"]
+
+
+def test_with_a_job_queue_the_decision_email_is_sent_by_a_worker_not_the_request(client, app, auth, moderator, outbox,
+                                                                                redis_url, monkeypatch):
+    connection = redis.Redis.from_url(redis_url)
+    monkeypatch.setitem(app.extensions, "jobs", connection)
+    monkeypatch.setitem(app.config, "JOB_QUEUE_NAME", f"test-{uuid.uuid4().hex}")
+    queue = Queue(app.config["JOB_QUEUE_NAME"], connection=connection)
+    author = create_user("Nora Notified", notify_decisions=True)
+
+    held_comment_decided(client, auth, author, moderator, "reject")
+
+    assert outbox.messages == [] and queue.count == 1
+    SimpleWorker([queue], connection=connection).work(burst=True)  # a worker in this process and app context
+    assert "was not published" in outbox.only(author.email)["Subject"]
 
 
 def test_no_decision_email_unless_the_author_asked(client, auth, moderator, outbox):
