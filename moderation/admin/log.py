@@ -157,13 +157,21 @@ def log_csv():
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow(CSV_COLUMNS)
-        for decision in db.session.scalars(_statement(filters).execution_options(yield_per=500)):
-            values = {**{column: getattr(decision, column, None) for column in CSV_COLUMNS}, **_named(decision)}
-            writer.writerow([_csv_cell(values[column]) for column in CSV_COLUMNS])
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
+        # The header first: stream_with_context runs the generator to its first yield at once, and a download
+        # abandoned there must not leave a server-side cursor open (PostgreSQL streams yield_per through one).
         yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        decisions = db.session.scalars(_statement(filters).execution_options(yield_per=500))
+        try:
+            for decision in decisions:
+                values = {**{column: getattr(decision, column, None) for column in CSV_COLUMNS}, **_named(decision)}
+                writer.writerow([_csv_cell(values[column]) for column in CSV_COLUMNS])
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+        finally:
+            decisions.close()  # also when the client goes away mid-download
 
     stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M")
     return Response(stream_with_context(rows()), mimetype="text/csv",
