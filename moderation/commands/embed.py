@@ -16,9 +16,12 @@ embed.add_command(origins)
 
 @origins.command("list")
 def list_origins() -> None:
-    """Print the allowed origins, one a line."""
-    for origin in allowed_origins():
+    """Print the allowed origins, one a line (an empty list is said on stderr, so that stdout stays one per line)."""
+    current = allowed_origins()
+    for origin in current:
         click.echo(origin)
+    if not current:
+        click.echo("No site may embed the comments yet: flask --app moderation embed origins add ORIGIN", err=True)
 
 
 @origins.command("add")

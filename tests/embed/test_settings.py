@@ -42,6 +42,11 @@ def test_origins_are_normalised_or_refused():
         raise AssertionError(bad)
 
 
+def test_the_cli_says_when_no_site_is_allowed_yet(runner):
+    result = runner.invoke(args=["embed", "origins", "list"])
+    assert result.exit_code == 0 and result.stdout == "" and "embed origins add" in result.stderr
+
+
 def test_the_cli_adds_lists_and_removes_sites(runner):
     assert runner.invoke(args=["embed", "origins", "add", "https://news.example", "http://localhost:8001"]).exit_code == 0
     assert runner.invoke(args=["embed", "origins", "list"]).output.split() == ["https://news.example",
