@@ -5,6 +5,7 @@ import time
 from collections.abc import Callable
 
 from flask import Flask
+from flask_babel import gettext, lazy_gettext, ngettext
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -22,12 +23,14 @@ def seconds_until_retry() -> int:
 
 
 def limit_message(what: str) -> Callable[[], str]:
-    """A refusal that says which limit was met and when to try again, e.g. for `what` = "comments"."""
+    """A refusal that says which limit was met and when to try again, e.g. for `what` = "comments" (a lazy_gettext
+    string where readers see it, so that it is drawn in their language)."""
 
     def message() -> str:
         limit = limiter.current_limit
-        allowed = f" (at most {limit.limit})" if limit is not None else ""
-        return f"Too many {what}{allowed}. Please try again in {_duration(seconds_until_retry())}."
+        allowed = gettext(" (at most %(limit)s)", limit=limit.limit) if limit is not None else ""
+        return gettext("Too many %(what)s%(allowed)s. Please try again in %(wait)s.",
+                       what=what, allowed=allowed, wait=_duration(seconds_until_retry()))
 
     return message
 
@@ -35,15 +38,16 @@ def limit_message(what: str) -> Callable[[], str]:
 def _duration(seconds: int) -> str:
     minutes, rest = divmod(seconds, 60)
     if minutes == 0:
-        return f"{seconds} second{'s' if seconds != 1 else ''}"
+        return ngettext("%(num)s second", "%(num)s seconds", seconds)
     minutes += 1 if rest else 0
-    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    return ngettext("%(num)s minute", "%(num)s minutes", minutes)
 
 
 def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Please sign in to continue."
+    login_manager.login_message = lazy_gettext("Please sign in to continue.")
+    login_manager.localize_callback = str  # the lazy message, drawn in the reader's language, stored as text
     login_manager.session_protection = "strong"
     csrf.init_app(app)
     limiter.init_app(app)

@@ -3,13 +3,17 @@ cookie, else the browser's Accept-Language, else the policy's own language. Cata
 moderation/translations/ (compiled .mo files are committed, so a fresh clone has them; see README, "Languages")."""
 from __future__ import annotations
 
-from flask import Flask, request
+from flask import Flask, has_request_context, request
 from flask_babel import Babel, get_locale, refresh
 
 from moderation.policy import current_policy
 
 LANGUAGE_COOKIE = "lang"
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600  # a year, in seconds
+# The API is for engineers and answers in English (its messages are the catalogue's source text), whatever the
+# caller's Accept-Language says; the API registers its blueprints here (moderation/api/__init__.py).
+ENGLISH_ONLY_BLUEPRINTS: set[str] = set()
+ENGINEERS_LANGUAGE = "en"
 
 babel = Babel()
 
@@ -20,7 +24,12 @@ def reader_languages() -> tuple[str, ...]:
 
 
 def select_locale() -> str:
-    """The reader's language: the one they chose (cookie), else the best of Accept-Language, else the policy's."""
+    """The reader's language: the one they chose (cookie), else the best of Accept-Language, else the policy's.
+    English on the API's routes; the policy's language outside a request (a CLI command)."""
+    if not has_request_context():
+        return current_policy().language
+    if request.blueprint in ENGLISH_ONLY_BLUEPRINTS:
+        return ENGINEERS_LANGUAGE
     offered = reader_languages()
     chosen = request.cookies.get(LANGUAGE_COOKIE)
     if chosen in offered:

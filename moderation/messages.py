@@ -14,9 +14,9 @@ _KEY = "moderation.messages"  # in the request's environ: `g` outlives a request
 
 
 def say(message: str, category: str = "info", about: str | None = None) -> None:
-    """Queue `message` for the next page shown; `category` is success, info or error; `about` the element id it
+    """Queue `message` (a string, or a lazy_gettext one, drawn now in the reader's language) for the next page shown; `category` is success, info or error; `about` the element id it
     concerns (drawn there by its template), or None for the top of the page."""
-    flash(message, f"{category}{_SEPARATOR}{about}" if about else category)
+    flash(str(message), f"{category}{_SEPARATOR}{about}" if about else category)
 
 
 def _pending() -> list[tuple[str, str | None, str]]:

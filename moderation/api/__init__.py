@@ -7,6 +7,7 @@ from flask_limiter.util import get_remote_address
 from moderation.api import coral, docs, native, perspective
 from moderation.api.auth import current_key
 from moderation.extensions import csrf, limit_message, limiter
+from moderation.i18n import ENGLISH_ONLY_BLUEPRINTS
 
 KEYED_BLUEPRINTS = (native.bp, perspective.bp)
 
@@ -35,8 +36,10 @@ limiter.limit(lambda: current_app.config["CORAL_RATE_LIMIT"], error_message=limi
 
 
 def init_app(app: Flask) -> None:
-    """Register the API's blueprints; they authenticate by key or signature, so CSRF tokens do not apply."""
+    """Register the API's blueprints; they authenticate by key or signature, so CSRF tokens do not apply, and they
+    answer in English (moderation/i18n.py)."""
     for blueprint in (native.bp, perspective.bp, coral.bp):
         csrf.exempt(blueprint)
+        ENGLISH_ONLY_BLUEPRINTS.add(blueprint.name)
         app.register_blueprint(blueprint)
     app.register_blueprint(docs.bp)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import current_app, redirect, render_template, session, url_for
+from flask_babel import gettext, lazy_gettext
 from flask_login import current_user, login_required, logout_user
 
 from moderation.auth.forms import (DeleteAccountForm, NewPasswordForm, NoticeForm, PasswordForm, RenameForm,
@@ -40,7 +41,7 @@ def rename():
         return account_page(400, rename=form)
     current_user.display_name = form.display_name.data
     db.session.commit()
-    say("Your display name is changed.", "success", about="name")
+    say(gettext("Your display name is changed."), "success", about="name")
     return redirect(url_for("auth.account", _anchor="name"))
 
 
@@ -53,9 +54,9 @@ def change_password():
         if current_user.check_password(form.current.data):
             current_user.set_password(form.password.data)
             db.session.commit()
-            say("Your password is changed.", "success", about="password")
+            say(gettext("Your password is changed."), "success", about="password")
             return redirect(url_for("auth.account", _anchor="password"))
-        form.current.errors = [*form.current.errors, "That is not your current password."]
+        form.current.errors = [*form.current.errors, gettext("That is not your current password.")]
     return account_page(400, password=form)
 
 
@@ -68,8 +69,8 @@ def notices():
         return account_page(400, notices=form)
     current_user.notify_decisions = form.notify_decisions.data
     db.session.commit()
-    say("We will e-mail you when a moderator decides on your held comments." if form.notify_decisions.data
-        else "We will not e-mail you about moderators' decisions.", "success", about="notices")
+    say(gettext("We will e-mail you when a moderator decides on your held comments.") if form.notify_decisions.data
+        else gettext("We will not e-mail you about moderators' decisions."), "success", about="notices")
     return redirect(url_for("auth.account", _anchor="notices"))
 
 
@@ -80,15 +81,15 @@ def delete():
     form = DeleteAccountForm()
     if not (form.validate_on_submit() and current_user.check_password(form.password.data)):
         if not form.errors:
-            form.password.errors = [*form.password.errors, "That is not your password."]
+            form.password.errors = [*form.password.errors, gettext("That is not your password.")]
         return account_page(400, delete=form)
     delete_account(current_user)
     db.session.commit()
     logout_user()
     session.clear()
     kept = current_app.config["ACCOUNT_DELETION_COMMENTS"] != "remove"
-    say("Your account is deleted." + (" Your comments stay, under “deleted account”." if kept
-                                      else " Your comments are removed."), "success")
+    say(gettext("Your account is deleted. Your comments stay, under “deleted account”.") if kept
+        else gettext("Your account is deleted. Your comments are removed."), "success")
     return redirect(url_for("public.index"))
 
 
@@ -96,7 +97,7 @@ def delete():
 @limiter.limit(
     lambda: current_app.config["PASSWORD_RESETS_PER_HOUR"],
     methods=["POST"],
-    error_message=limit_message("password reset requests from this address"),
+    error_message=limit_message(lazy_gettext("password reset requests from this address")),
 )
 def request_reset():
     """Ask for a password reset link by e-mail."""
@@ -104,7 +105,8 @@ def request_reset():
     if form.validate_on_submit():
         send_reset_link(form.email.data)
         db.session.commit()
-        say(f"If an account uses {form.email.data.strip()}, a link to choose a new password is on its way.",
+        say(gettext("If an account uses %(email)s, a link to choose a new password is on its way.",
+                    email=form.email.data.strip()),
             "success")
         return redirect(url_for("auth.login"))
     return render_template("auth/reset_request.html", form=form), 400 if form.errors else 200
@@ -115,12 +117,12 @@ def reset_password(token: str):
     """Choose a new password with the link from the e-mail."""
     user = user_for_reset_token(token)
     if user is None:
-        say("This link has expired or was used already. Ask for a new one.", "error")
+        say(gettext("This link has expired or was used already. Ask for a new one."), "error")
         return redirect(url_for("auth.request_reset"))
     form = NewPasswordForm()
     if form.validate_on_submit():
         user.set_password(form.password.data)
         db.session.commit()
-        say("Your password is changed. Sign in with it now.", "success")
+        say(gettext("Your password is changed. Sign in with it now."), "success")
         return redirect(url_for("auth.login"))
     return render_template("auth/reset.html", form=form), 400 if form.errors else 200

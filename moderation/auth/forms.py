@@ -31,13 +31,13 @@ class LoginForm(FlaskForm):
 
 def _new_password(label: str = "New password") -> PasswordField:
     return PasswordField(label, validators=[
-        DataRequired(), Length(min=8, max=200, message="Use at least 8 characters (200 at most).")
+        DataRequired(), Length(min=8, max=200, message=_l("Use at least 8 characters (200 at most)."))
     ], render_kw={"autocomplete": "new-password"})
 
 
 def _repeat() -> PasswordField:
     return PasswordField("Repeat the new password",
-                         validators=[DataRequired(), EqualTo("password", message="The passwords differ.")],
+                         validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
                          render_kw={"autocomplete": "new-password"})
 
 

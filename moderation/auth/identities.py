@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext
 from sqlalchemy import func, select
 
 from moderation.db import db
@@ -45,7 +46,8 @@ def account_for(identity: OutsideIdentity) -> User:
         user = db.session.scalar(select(User).where(func.lower(User.email) == email)) if email else None
         if user is not None and user.is_moderator and identity.role is not user.role:
             # A newsroom or provider that merely vouches for an e-mail must not take over a staff account.
-            raise SignInRefused("This e-mail belongs to a staff account here; sign in with its password instead.")
+            raise SignInRefused(lazy_gettext(
+                "This e-mail belongs to a staff account here; sign in with its password instead."))
         if user is None:
             user = User(display_name="", email=email)
             db.session.add(user)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from authlib.integrations.base_client import OAuthError
 from authlib.integrations.flask_client import OAuth
 from flask import Blueprint, Flask, abort, current_app, redirect, render_template, request, session, url_for
+from flask_babel import gettext
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from requests import RequestException
 
@@ -43,7 +44,7 @@ def _client(name: str):
     """Authlib's client for the provider NAME, (re)registered whenever its settings differ from the last seen."""
     provider = oidc_providers().get(name)
     if provider is None or not method_enabled(f"oidc:{name}"):
-        abort(404, "This way of signing in is not offered here.")
+        abort(404, gettext("This way of signing in is not offered here."))
     oauth, registered = current_app.extensions[EXTENSION]
     if registered.get(name) != provider:
         oauth.register(
@@ -68,12 +69,12 @@ def start(name: str):
         try:
             session[FRAME_KEY] = handoff_serializer().loads(frame, max_age=3600)
         except BadSignature:
-            abort(400, "This sign-in link has expired; reload the story's page and try again.")
+            abort(400, gettext("This sign-in link has expired; reload the story's page and try again."))
     try:
         return client.authorize_redirect(url_for("oidc.callback", name=name, _external=True))
     except (RequestException, OAuthError, ValueError) as error:
         current_app.logger.warning("OpenID provider %s unreachable: %s", name, error)
-        abort(503, "The sign-in provider cannot be reached just now; please try again in a minute.")
+        abort(503, gettext("The sign-in provider cannot be reached just now; please try again in a minute."))
 
 
 @bp.route("/<name>/callback")
@@ -87,7 +88,7 @@ def callback(name: str):
     except OAuthError as error:  # state mismatch, replayed code, bad ID token or nonce
         return _refused(f"The sign-in could not be checked ({error.error}); please start again.")
     except RequestException:
-        abort(503, "The sign-in provider cannot be reached just now; please try again in a minute.")
+        abort(503, gettext("The sign-in provider cannot be reached just now; please try again in a minute."))
     claims = token.get("userinfo") or {}
     issuer = oidc_providers()[name]["issuer"].rstrip("/")
     if str(claims.get("iss", "")).rstrip("/") != issuer:
@@ -108,7 +109,7 @@ def callback(name: str):
         code = handoff_serializer().dumps({**frame, "user": user.id})
         return render_template("embed/popup_signed_in.html", code=code, user=user)
     _start_session(user)
-    say(f"Signed in as {user.display_name}.", "success")
+    say(gettext("Signed in as %(name)s.", name=user.display_name), "success")
     return redirect(url_for("public.index"))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext, lazy_gettext
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -41,7 +42,7 @@ def _start_session(user: User) -> None:
 @limiter.limit(
     lambda: current_app.config["REGISTRATIONS_PER_HOUR"],
     methods=["POST"],
-    error_message=limit_message("accounts registered from this address"),
+    error_message=limit_message(lazy_gettext("accounts registered from this address")),
 )
 def register():
     """Create a reader account and sign it in."""
@@ -52,7 +53,7 @@ def register():
     if valid:
         email = form.email.data.strip().lower()
         if db.session.scalar(select(User.id).where(func.lower(User.email) == email)) is not None:
-            form.email.errors.append("An account with this email exists already.")
+            form.email.errors.append(gettext("An account with this email exists already."))
         else:
             user = User(display_name=form.display_name.data, email=email)
             user.set_password(form.password.data)
@@ -61,10 +62,10 @@ def register():
                 db.session.commit()
             except IntegrityError:
                 db.session.rollback()
-                form.email.errors.append("An account with this email exists already.")
+                form.email.errors.append(gettext("An account with this email exists already."))
             else:
                 _start_session(user)
-                flash("Welcome! You can now join the conversation.", "success")
+                flash(gettext("Welcome! You can now join the conversation."), "success")
                 return redirect(safe_next(request.args.get("next")))
     return render_template("auth/register.html", form=form), 400 if form.errors else 200
 
@@ -83,7 +84,7 @@ def checked_name(field, user: User | None = None) -> bool:
 @limiter.limit(
     lambda: current_app.config["LOGINS_PER_MINUTE"],
     methods=["POST"],
-    error_message=limit_message("sign-in attempts from this address"),
+    error_message=limit_message(lazy_gettext("sign-in attempts from this address")),
 )
 def login():
     """Sign in with email and password."""
@@ -94,7 +95,7 @@ def login():
         if user is not None and user.check_password(form.password.data):
             _start_session(user)
             return redirect(safe_next(request.args.get("next")))
-        form.password.errors.append("That email and password do not match an account.")
+        form.password.errors.append(gettext("That email and password do not match an account."))
     return render_template("auth/login.html", form=form), 400 if form.errors else 200
 
 

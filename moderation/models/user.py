@@ -4,6 +4,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
+from flask_babel import LazyString, format_datetime, lazy_gettext
 from flask_login import UserMixin
 from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column, validates
@@ -67,8 +68,9 @@ class User(UserMixin, db.Model):
     def posting_refusal(self) -> str | None:
         """Why this account may not post now, or None."""
         if self.banned:
-            return "Your account is banned from commenting."
+            return lazy_gettext("Your account is banned from commenting.")
         if self.is_suspended():
-            until = self.suspended_until.strftime("%d %B %Y, %H:%M UTC")
-            return f"Your account is suspended from commenting until {until}."
+            # The date in the words of the language the message is drawn in (Babel's UTC, the service's zone).
+            until = LazyString(format_datetime, self.suspended_until, "dd MMMM yyyy, HH:mm 'UTC'")
+            return lazy_gettext("Your account is suspended from commenting until %(until)s.", until=until)
         return None

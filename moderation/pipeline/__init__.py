@@ -2,6 +2,8 @@
 in each of them, decide."""
 from __future__ import annotations
 
+from flask_babel import lazy_gettext
+
 from moderation.pipeline.filters import FILTERS
 from moderation.pipeline.normalise import normalise
 from moderation.pipeline.types import FilterResult, ModerationContext, Refused
@@ -14,9 +16,9 @@ def moderate(text: str, context: ModerationContext, policy, languages: tuple[str
     """Judge one comment against every rule of `policy`, in every language it is written in (`languages`, ISO 639-1
     codes, when the caller names them; else detected); raises Refused for empty or too long text."""
     if not text or not text.strip():
-        raise Refused("empty", "The comment is empty.")
+        raise Refused("empty", lazy_gettext("The comment is empty."))
     if len(text) > policy.max_length:
-        raise Refused("too_long", f"The comment is longer than {policy.max_length} characters.")
+        raise Refused("too_long", lazy_gettext("The comment is longer than %(limit)s characters.", limit=policy.max_length))
     normalised = normalise(text)
     languages = languages or policy.detector.detect(text, normalised)
     results = [_gravest([(rule, FILTERS[rule.filter](normalised, context, rule)) for rule in versions])

@@ -64,9 +64,14 @@ def explained(finding: str, spans=(), without_words: str = "") -> str:
 
 
 class Refused(Exception):
-    """A hard refusal that stops the pipeline before any filter runs (empty, too long, closed, banned)."""
+    """A hard refusal that stops the pipeline before any filter runs (empty, too long, closed, banned).
+
+    `message` may be a lazy_gettext string: it is drawn here, in the language of the request raising it (English on
+    the API's routes, the policy's language in CLI commands), so callers get plain text to show, log or write as
+    JSON."""
 
     def __init__(self, code: str, message: str):
+        message = str(message)
         super().__init__(message)
         self.code = code
         self.message = message

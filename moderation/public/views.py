@@ -12,7 +12,7 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import gettext
+from flask_babel import gettext, lazy_gettext
 from flask_limiter.errors import RateLimitExceeded
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
@@ -110,7 +110,7 @@ def _reported_by_viewer(story: Article) -> set[int]:
 @limiter.limit(
     lambda: current_app.config["COMMENTS_PER_MINUTE"],
     key_func=lambda: f"user:{current_user.id}",
-    error_message=limit_message("comments in a short time"),
+    error_message=limit_message(lazy_gettext("comments in a short time")),
 )
 def post(slug: str):
     """Post a comment or a reply and tell the reader its fate."""
@@ -181,10 +181,10 @@ def _parent_for(raw_id: str | None) -> Comment | None:
     if not raw_id:
         return None
     if not (raw_id.isascii() and raw_id.isdigit() and len(raw_id) <= MAX_ID_DIGITS):
-        abort(400, "The comment you replied to does not exist.")
+        abort(400, gettext("The comment you replied to does not exist."))
     parent = db.session.get(Comment, int(raw_id))
     if parent is None or parent.status is not CommentStatus.PUBLISHED:
-        abort(400, "The comment you replied to is not available.")
+        abort(400, gettext("The comment you replied to is not available."))
     return parent
 
 
@@ -240,7 +240,7 @@ def resubmit(comment_id: int):
     lambda: current_app.config["REPORTS_PER_HOUR"],
     key_func=lambda: f"user:{current_user.id}",
     methods=["POST"],
-    error_message=limit_message("reports in an hour"),
+    error_message=limit_message(lazy_gettext("reports in an hour")),
 )
 def report(comment_id: int):
     """Report a comment to the moderators, naming the rule it breaks."""
@@ -283,7 +283,7 @@ def show_comments():
     """Show comments again on every story."""
     form = ConfirmForm()
     if not form.validate_on_submit():
-        abort(400, "The form expired; please try again.")
+        abort(400, gettext("The form expired; please try again."))
     back = safe_next(request.args.get("back"))
     response = make_response(redirect(back))
     response.delete_cookie(HIDE_COOKIE)

@@ -1,6 +1,7 @@
 """Posting a comment: refuse what may not be posted, run the policy, store the verdict and log the outcome."""
 from __future__ import annotations
 
+from flask_babel import lazy_gettext
 from sqlalchemy import func, select, update
 
 from moderation.audit import Actor, record
@@ -23,7 +24,7 @@ RECENT_COMMENTS_FOR_CONTEXT = 5
 def check_may_post(author: User, article: Article) -> None:
     """Hard refusals that stop before any filter runs."""
     if not article.comments_open:
-        raise Refused("comments_closed", "Comments are closed on this story.")
+        raise Refused("comments_closed", lazy_gettext("Comments are closed on this story."))
     refusal = author.posting_refusal()
     if refusal:
         raise Refused("author_blocked", refusal)
@@ -75,7 +76,7 @@ def post_comment(
     """Judge and store a new comment; raises Refused for what may not be posted. The caller commits."""
     check_may_post(author, article)
     if parent is not None and parent.article_id != article.id:
-        raise Refused("bad_parent", "The comment you replied to is not on this story.")
+        raise Refused("bad_parent", lazy_gettext("The comment you replied to is not on this story."))
     comment = Comment(article=article, author=author, parent=parent, body=body, idempotency_key=idempotency_key)
     _apply_verdict(comment, build_context(author, article, parent))
     db.session.add(comment)
@@ -89,9 +90,9 @@ def resubmit_comment(comment: Comment, body: str, author: User, expected_version
 
     `expected_version` is the version the author was shown; a moderator's decision since then wins."""
     if comment.author_id != author.id:
-        raise Refused("not_yours", "You can only edit your own comments.")
+        raise Refused("not_yours", lazy_gettext("You can only edit your own comments."))
     if comment.resubmitted or comment.verdict_outcome == "publish":
-        raise Refused("no_resubmit", "This comment can no longer be edited.")
+        raise Refused("no_resubmit", lazy_gettext("This comment can no longer be edited."))
     check_may_post(author, comment.article)
     _claim_version(comment, comment.version if expected_version is None else expected_version)
     previous = comment.status.value
@@ -114,7 +115,8 @@ def _claim_version(comment: Comment, seen: int) -> None:
         .execution_options(synchronize_session=False)
     ).rowcount
     if claimed != 1:
-        raise Refused("changed", "A moderator acted on this comment after you opened it, so your edit was not saved.")
+        raise Refused("changed", lazy_gettext(
+            "A moderator acted on this comment after you opened it, so your edit was not saved."))
     comment.version = seen + 1
 
 

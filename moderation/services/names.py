@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from flask_babel import lazy_gettext
 from sqlalchemy import select
 
 from moderation.audit import Actor, record
@@ -33,13 +34,16 @@ def check_display_name(name: str, *, user: User | None = None) -> str:
     length (1 to 80 characters), a rule of the policy, a reserved name, or another active account's look-alike name."""
     name = tidy(name)
     if not MIN_LENGTH <= len(name) <= MAX_LENGTH:
-        raise NameRefused(f"A display name has {MIN_LENGTH} to {MAX_LENGTH} characters (spaces around it not counted).")
+        raise NameRefused(lazy_gettext(
+            "A display name has %(least)s to %(most)s characters (spaces around it not counted).",
+            least=MIN_LENGTH, most=MAX_LENGTH))
     policy = current_policy()
     reason = policy_reason(name, policy) or reserved_reason(name, policy)
     if reason:
         raise NameRefused(reason)
     if name_taken(name, user):
-        raise NameRefused("Another reader uses this name, or one that looks the same. Please choose another.")
+        raise NameRefused(lazy_gettext(
+            "Another reader uses this name, or one that looks the same. Please choose another."))
     return name
 
 

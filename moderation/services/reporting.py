@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import current_app
+from flask_babel import lazy_gettext
 from sqlalchemy import select
 
 from moderation.audit import Actor, record
@@ -19,12 +20,12 @@ def report_threshold() -> int:
 def report_comment(comment: Comment, reporter: User, reason: str, note: str = "") -> Report:
     """Record one report per reader per comment; the caller commits."""
     if comment.author_id == reporter.id:
-        raise Refused("own_comment", "You cannot report your own comment.")
+        raise Refused("own_comment", lazy_gettext("You cannot report your own comment."))
     if comment.status is not CommentStatus.PUBLISHED:
-        raise Refused("not_published", "Only published comments can be reported.")
+        raise Refused("not_published", lazy_gettext("Only published comments can be reported."))
     existing = select(Report.id).where(Report.comment_id == comment.id, Report.reporter_id == reporter.id)
     if db.session.scalar(existing) is not None:
-        raise Refused("duplicate_report", "You have already reported this comment.")
+        raise Refused("duplicate_report", lazy_gettext("You have already reported this comment."))
     report = Report(comment=comment, reporter=reporter, reason=reason, note=note.strip())
     db.session.add(report)
     comment.report_count += 1

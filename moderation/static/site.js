@@ -22,7 +22,12 @@
 
   // A live count under each comment box, instead of a maxlength that silently cuts a long paste: the reader sees
   // how far over the policy's limit the text is, and the server's refusal keeps the text when JavaScript is off.
-  var number = new Intl.NumberFormat("en-US");
+  // Numbers as the page's language writes them; the words come translated in the count's data- attributes
+  // (moderation/templates/public/_char_count.html), with {over} and {limit} where the numbers go.
+  var number = new Intl.NumberFormat(document.documentElement.lang || "en");
+  function filled(template, over, limit) {
+    return template.replace("{over}", number.format(over)).replace("{limit}", number.format(limit));
+  }
   document.querySelectorAll("textarea[data-max-length]").forEach(function (textarea) {
     var count = document.getElementById(textarea.id + "-count");
     var limit = Number(textarea.getAttribute("data-max-length"));
@@ -30,10 +35,9 @@
       var length = Array.from(textarea.value).length;  // code points, as the server counts them
       var over = length - limit;
       count.textContent = number.format(length) + " / " + number.format(limit) +
-        (over > 0 ? ": " + number.format(over) + " too many" : "");
+        (over > 0 ? ": " + filled(count.getAttribute("data-too-many"), over, limit) : "");
       count.classList.toggle("over", over > 0);
-      textarea.setCustomValidity(over > 0 ? "The comment is longer than " + number.format(limit) +
-        " characters; shorten it by " + number.format(over) + "." : "");
+      textarea.setCustomValidity(over > 0 ? filled(count.getAttribute("data-too-long"), over, limit) : "");
     }
     textarea.addEventListener("input", update);
     update();

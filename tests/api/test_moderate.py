@@ -109,3 +109,10 @@ def test_a_nul_character_is_named_wherever_it_is(client, key_headers):
                            headers=key_headers)
     assert response.status_code == 422
     assert response.get_json()["error"]["field"] == "items[1].article"
+
+
+def test_the_api_answers_in_english_whatever_the_callers_language(client, key_headers):
+    spanish = {**key_headers, "Accept-Language": "es-US,es;q=0.9"}
+    response = client.post("/api/v1/moderate", json={"text": TOO_LONG_TEXT}, headers=spanish)
+    message = response.get_json()["error"]["message"]
+    assert message == f"The comment is longer than {current_policy().max_length} characters."

@@ -2,13 +2,18 @@
 paragraph and the notice in the reader's language from the policy file; the story as published."""
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
+from babel.dates import format_date
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
+from moderation.db import db
+from moderation.models._types import utcnow
 from moderation.policy import current_policy
 from tests.public.helpers import ARTICLE_URL
+from tests.public.test_messages import element
 
 SPANISH = {"Accept-Language": "es-US,es;q=0.9,en;q=0.5"}
 TRANSLATIONS = Path(__file__).resolve().parents[2] / "moderation" / "translations"
@@ -79,3 +84,52 @@ def test_a_readers_comments_page_says_why_in_the_readers_language(client, auth, 
     spanish = current_policy().in_language("es")
     assert "Sus comentarios" in page and "No publicado." in page
     assert spanish.rule("profanity").title in page and f"“{spanish.rule('profanity').sentence}”" in page
+
+
+def test_a_spanish_reader_is_refused_in_spanish_beside_the_form_with_the_text_kept(client, auth, reader):
+    auth.login(reader)
+    limit = current_policy().max_length
+    text = "Las conversaciones en La Habana. " * (limit // 33 + 2)
+    response = client.post(f"{ARTICLE_URL}/comments", data={"body": text}, headers=SPANISH)
+    assert response.status_code == 422
+    form = element(response.get_data(as_text=True), "comment-form")
+    assert f"El comentario tiene más de {limit} caracteres." in form and 'role="alert"' in form
+    assert "longer than" not in form
+    assert text.strip() in form
+
+    response = client.post(f"{ARTICLE_URL}/comments", data={"body": "   "}, headers=SPANISH)
+    assert response.status_code == 422
+    form = element(response.get_data(as_text=True), "comment-form")
+    assert "Escriba algo primero." in form and "Write something first." not in form
+
+
+def test_an_english_reader_is_still_refused_in_english(client, auth, reader):
+    auth.login(reader)
+    limit = current_policy().max_length
+    text = "x" * (limit + 1)
+    response = client.post(f"{ARTICLE_URL}/comments", data={"body": text}, headers={"Accept-Language": "en-US"})
+    form = element(response.get_data(as_text=True), "comment-form")
+    assert f"The comment is longer than {limit} characters." in form and text in form
+    assert "caracteres" not in form
+
+
+def test_a_spanish_readers_outcome_and_status_messages_are_in_spanish(client, auth, reader):
+    auth.login(reader)
+    response = client.post(f"{ARTICLE_URL}/comments", headers=SPANISH, follow_redirects=True,
+                           data={"body": "I hope the Havana talks lead to safer, legal migration for Cuban families."})
+    assert "Su comentario está publicado." in response.get_data(as_text=True)
+    until = utcnow() + timedelta(days=3)
+    reader.suspended_until = until
+    db.session.commit()
+    status = element(client.get(ARTICLE_URL, headers=SPANISH).get_data(as_text=True), "comment-form")
+    assert "Su cuenta está suspendida para comentar hasta el" in status
+    assert format_date(until, "d MMMM yyyy", locale="es") in status  # the month in Spanish, e.g. "3 diciembre 2026"
+
+
+def test_the_character_count_gets_its_words_in_the_readers_language(client, auth, reader):
+    auth.login(reader)
+    spanish = client.get(ARTICLE_URL, headers=SPANISH).get_data(as_text=True)
+    assert 'data-too-many="{over} de más"' in spanish
+    assert 'data-too-long="El comentario tiene más de {limit} caracteres; acórtelo en {over}."' in spanish
+    english = client.get(ARTICLE_URL, headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert 'data-too-many="{over} too many"' in english
