@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Flask
+from flask_babel import gettext, ngettext
 from markupsafe import Markup, escape
 
 from moderation.models._types import utcnow
@@ -38,14 +39,17 @@ def verdict_spans(verdict: dict | None) -> list[dict]:
 
 
 def timeago(moment: datetime | None) -> str:
+    """'3 minutes ago', in the page's language (each unit spelled out so that the catalogue has its plural forms)."""
     if moment is None:
         return ""
     seconds = int((utcnow() - moment).total_seconds())
-    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
-        if seconds >= size:
-            count = seconds // size
-            return f"{count} {unit}{'s' if count != 1 else ''} ago"
-    return "just now"
+    if seconds >= 86400:
+        return ngettext("%(num)d day ago", "%(num)d days ago", seconds // 86400)
+    if seconds >= 3600:
+        return ngettext("%(num)d hour ago", "%(num)d hours ago", seconds // 3600)
+    if seconds >= 60:
+        return ngettext("%(num)d minute ago", "%(num)d minutes ago", seconds // 60)
+    return gettext("just now")
 
 
 def init_app(app: Flask) -> None:

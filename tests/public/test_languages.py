@@ -133,3 +133,21 @@ def test_the_character_count_gets_its_words_in_the_readers_language(client, auth
     assert 'data-too-long="El comentario tiene más de {limit} caracteres; acórtelo en {over}."' in spanish
     english = client.get(ARTICLE_URL, headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert 'data-too-many="{over} too many"' in english
+
+
+def test_the_skip_link_and_a_comments_age_are_in_the_readers_language(client, app):
+    from flask_babel import force_locale
+
+    from moderation.templating import timeago
+
+    spanish = client.get(ARTICLE_URL, headers=SPANISH).get_data(as_text=True)
+    english = client.get(ARTICLE_URL, headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Ir al contenido" in spanish and "Skip to content" not in spanish
+    assert "Skip to content" in english
+    with app.test_request_context(), force_locale("es"):
+        assert timeago(utcnow()) == "hace un momento"
+        assert timeago(utcnow() - timedelta(hours=2, minutes=5)) == "hace 2 horas"
+        assert timeago(utcnow() - timedelta(minutes=1)) == "hace 1 minuto"
+    with app.test_request_context(), force_locale("en"):
+        assert timeago(utcnow() - timedelta(days=3)) == "3 days ago"
+        assert timeago(utcnow()) == "just now"
