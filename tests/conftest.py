@@ -189,3 +189,20 @@ def redis_url():
     finally:
         client.close()
     return TEST_REDIS_URL
+
+
+@pytest.fixture
+def other_worker(app, tmp_path_factory):
+    """Make another app on the same database, as another gunicorn worker, queue worker or host is: its own caches
+    and connections (`other_worker(REDIS_URL=...)`); their pools are closed at the end."""
+    made = []
+
+    def make(**settings):
+        made.append(make_test_app(tmp_path_factory, SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
+                                  **settings))
+        return made[-1]
+
+    yield make
+    for worker in made:
+        with worker.app_context():
+            db.engine.dispose()

@@ -11,7 +11,6 @@ from moderation.db import db
 from moderation.models import ApiKey, Article
 from moderation.shared_cache import FileGeneration, NoGeneration
 from tests.api.conftest import SEED_SLUG, bearer, make_key, seed_article
-from tests.conftest import make_test_app
 
 MODERATE = {"text": "The talks are a sensible step.", "article": SEED_SLUG}
 
@@ -38,22 +37,6 @@ def one_host_generation(app, tmp_path, monkeypatch):
     """On PostgreSQL without Redis the app keeps nothing; these tests stand for one host, where a file can serve."""
     if isinstance(app.extensions["shared_cache"]["generation"], NoGeneration):
         monkeypatch.setitem(app.extensions["shared_cache"], "generation", FileGeneration(tmp_path / "generation"))
-
-
-@pytest.fixture
-def other_worker(app, tmp_path_factory):
-    """Another app on the same database, as another gunicorn worker or host is: its own caches and connections."""
-    made = []
-
-    def make(**settings):
-        made.append(make_test_app(tmp_path_factory, SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
-                                  **settings))
-        return made[-1]
-
-    yield make
-    for worker in made:
-        with worker.app_context():
-            db.engine.dispose()
 
 
 def test_a_repeated_moderate_call_sends_no_query(client, key_headers):

@@ -4,6 +4,7 @@ except in CI (CI set), where that is a failure."""
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 import threading
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from werkzeug.serving import make_server
 from moderation.db import db
 from moderation.extensions import limiter
 from moderation.models import Article, Role
-from tests.conftest import create_user, make_test_app
+from tests.conftest import PASSWORD, create_user, make_test_app
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -146,3 +147,24 @@ def screenshot(page, name: str) -> Path:
             page.wait_for_timeout(300)
     print(f"screenshot: {path}")
     return path
+
+
+@contextmanager
+def spanish_reader(site, chromium, name: str, email: str, width: str):
+    """A watched page in a Chromium context whose browser asks for Spanish, signed in as a new reader called `name`
+    through the Spanish sign-in form; the context is closed afterwards."""
+    with site["app"].app_context():
+        create_user(name, email=email)
+        db.session.remove()
+    context = chromium.new_context(viewport=WIDTHS[width], base_url=site["url"], locale="es-US",
+                                   extra_http_headers={"Accept-Language": "es-US,es;q=0.9"})
+    context.set_default_timeout(10_000)
+    try:
+        watched = Watched(context.new_page())
+        watched.page.goto("/auth/login")
+        watched.page.get_by_label("Correo electrónico").fill(email)
+        watched.page.get_by_label("Contraseña").fill(PASSWORD)
+        watched.page.get_by_role("button", name="Iniciar sesión").click()
+        yield watched
+    finally:
+        context.close()

@@ -7,10 +7,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from moderation.db import db
 from moderation.policy import current_policy
-from tests.browser.conftest import WIDTHS, Watched
-from tests.conftest import PASSWORD, create_user
+from tests.browser.conftest import WIDTHS, spanish_reader
 from tests.browser.test_journeys import register, seed
 
 PARAGRAPH = "The talks in Havana matter to families on both sides of the strait. "
@@ -76,19 +74,8 @@ def test_without_javascript_the_server_refuses_a_long_comment_and_keeps_the_text
 
 
 def test_a_spanish_reader_counts_in_spanish(site, chromium, limit):
-    with site["app"].app_context():
-        create_user("Rosa Contadora", email="rosa.count@example.org")
-        db.session.remove()
-    context = chromium.new_context(viewport=WIDTHS["desktop"], base_url=site["url"], locale="es-US",
-                                   extra_http_headers={"Accept-Language": "es-US,es;q=0.9"})
-    context.set_default_timeout(10_000)
-    try:
-        watched = Watched(context.new_page())
+    with spanish_reader(site, chromium, "Rosa Contadora", "rosa.count@example.org", "desktop") as watched:
         page = watched.page
-        page.goto("/auth/login")
-        page.get_by_label("Correo electrónico").fill("rosa.count@example.org")
-        page.get_by_label("Contraseña").fill(PASSWORD)
-        page.get_by_role("button", name="Iniciar sesión").click()
         page.goto(site["article"])
         box, count = page.locator("#body"), page.locator("#body-count")
         spanish = page.evaluate("n => n.map(x => new Intl.NumberFormat('es').format(x))", [limit + 10, limit])
@@ -98,5 +85,3 @@ def test_a_spanish_reader_counts_in_spanish(site, chromium, limit):
         message = box.evaluate("box => box.validationMessage")
         assert f"El comentario tiene más de {spanish[1]} caracteres; acórtelo en 10." in message
         watched.assert_nothing_ran()
-    finally:
-        context.close()

@@ -118,26 +118,9 @@ def queue_name() -> str:
 
 
 @pytest.fixture
-def queued(app, redis_url, queue_name, other_worker_app):
+def queued(app, redis_url, queue_name, other_worker):
     """The same database with REDIS_URL set: the rescan command's side of the queue."""
-    return other_worker_app(REDIS_URL=redis_url, JOB_QUEUE_NAME=queue_name)
-
-
-@pytest.fixture
-def other_worker_app(app, tmp_path_factory):
-    from tests.conftest import make_test_app
-
-    made = []
-
-    def make(**settings):
-        made.append(make_test_app(tmp_path_factory, SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
-                                  **settings))
-        return made[-1]
-
-    yield make
-    for made_app in made:
-        with made_app.app_context():
-            db.engine.dispose()
+    return other_worker(REDIS_URL=redis_url, JOB_QUEUE_NAME=queue_name)
 
 
 @pytest.fixture
