@@ -149,6 +149,14 @@ def screenshot(page, name: str) -> Path:
     return path
 
 
+def screenshots_at_both_widths(page, name: str) -> None:
+    """`name`-phone.png as the page is (390 px wide), then `name`-desktop.png at 1280 px; the page is left at 390."""
+    screenshot(page, f"{name}-phone")
+    page.set_viewport_size(WIDTHS["desktop"])
+    screenshot(page, f"{name}-desktop")
+    page.set_viewport_size(WIDTHS["phone"])
+
+
 @contextmanager
 def spanish_reader(site, chromium, name: str, email: str, width: str):
     """A watched page in a Chromium context whose browser asks for Spanish, signed in as a new reader called `name`

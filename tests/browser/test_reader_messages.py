@@ -14,7 +14,7 @@ from sqlalchemy import select
 from moderation.db import db
 from moderation.models import Comment, User
 from moderation.models._types import utcnow
-from tests.browser.conftest import WIDTHS, screenshot
+from tests.browser.conftest import WIDTHS, screenshot, screenshots_at_both_widths
 from tests.browser.test_journeys import ABUSIVE, CLEAN, post_comment_in_browser, register, seed, sign_in
 from tests.conftest import PASSWORD
 
@@ -75,7 +75,7 @@ def test_posting_replying_and_refusals_show_the_message_in_view_and_keep_the_tex
     thread.get_by_role("button", name="Post reply").click()
     in_view(page.get_by_role("status").filter(has_text="awaiting review").or_(
         page.get_by_role("status").filter(has_text="not published")))
-    screenshot(page, "notice-after-reply-phone")
+    screenshots_at_both_widths(page, "notice-after-reply")
     watched.assert_nothing_ran()
 
 
@@ -88,7 +88,7 @@ def test_the_rate_limit_keeps_the_text_and_says_so_beside_the_form(limited_site,
     in_view(page.locator("#comment-form").get_by_role("alert").filter(has_text="Too many comments"))
     assert page.locator("#body").input_value() == TYPED
     expect(page.locator("h1")).to_contain_text("Havana")  # the story itself, not a bare error page
-    screenshot(page, "rate-limited-phone")
+    screenshots_at_both_widths(page, "rate-limited")
     context.close()
 
 
@@ -121,7 +121,7 @@ def test_a_suspended_reader_sees_the_end_date_and_a_ban_while_typing_keeps_the_t
     in_view(status)
     expect(status).to_contain_text(f"suspended from commenting until {until.strftime('%d %B %Y')}")
     expect(status.locator("textarea")).to_have_count(0)
-    screenshot(page, "suspended-status-phone")
+    screenshots_at_both_widths(page, "suspended-status")
     change_user(site, "sam@example.org", suspended_until=None)
     watched.assert_nothing_ran()
 
