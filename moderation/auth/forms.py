@@ -29,25 +29,25 @@ class LoginForm(FlaskForm):
                              render_kw={"autocomplete": "current-password"})
 
 
-def _new_password(label: str = "New password") -> PasswordField:
+def _new_password(label=_l("New password")) -> PasswordField:
     return PasswordField(label, validators=[
         DataRequired(), Length(min=8, max=200, message=_l("Use at least 8 characters (200 at most)."))
     ], render_kw={"autocomplete": "new-password"})
 
 
 def _repeat() -> PasswordField:
-    return PasswordField("Repeat the new password",
+    return PasswordField(_l("Repeat the new password"),
                          validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
                          render_kw={"autocomplete": "new-password"})
 
 
 class RenameForm(FlaskForm):
-    display_name = StringField("Display name", validators=[DataRequired(), Length(min=2, max=80)],
+    display_name = StringField(_l("Display name"), validators=[DataRequired(), Length(min=2, max=80)],
                                render_kw={"autocomplete": "nickname"})
 
 
 class PasswordForm(FlaskForm):
-    current = PasswordField("Current password", validators=[DataRequired(), Length(max=200)],
+    current = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=200)],
                             render_kw={"autocomplete": "current-password"})
     password = _new_password()
     confirm = _repeat()
@@ -59,15 +59,15 @@ class NewPasswordForm(FlaskForm):
 
 
 class NoticeForm(FlaskForm):
-    notify_decisions = BooleanField("E-mail me when a moderator approves or rejects a comment of mine that waited "
-                                    "for review")
+    notify_decisions = BooleanField(_l("E-mail me when a moderator approves or rejects a comment of mine that "
+                                       "waited for review"))
 
 
 class DeleteAccountForm(FlaskForm):
-    password = PasswordField("Your password, to confirm", validators=[DataRequired(), Length(max=200)],
+    password = PasswordField(_l("Your password, to confirm"), validators=[DataRequired(), Length(max=200)],
                              render_kw={"autocomplete": "current-password"})
 
 
 class ResetRequestForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)],
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)],
                        render_kw={"autocomplete": "email"})

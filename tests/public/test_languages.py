@@ -151,3 +151,15 @@ def test_the_skip_link_and_a_comments_age_are_in_the_readers_language(client, ap
     with app.test_request_context(), force_locale("en"):
         assert timeago(utcnow() - timedelta(days=3)) == "3 days ago"
         assert timeago(utcnow()) == "just now"
+
+
+def test_the_account_and_password_reset_pages_are_in_the_readers_language(client, auth, reader):
+    auth.login(reader)
+    account = client.get("/auth/account", headers=SPANISH).get_data(as_text=True)
+    assert "Su cuenta" in account and "Nombre visible" in account and "Contraseña actual" in account
+    assert "Eliminar mi cuenta" in account and "Esto no se puede deshacer." in account
+    assert "Your account" not in account and "Current password" not in account and "Delete my account" not in account
+    auth.logout()
+    reset = client.get("/auth/reset", headers=SPANISH).get_data(as_text=True)
+    assert "Correo electrónico" in reset and "Enviar el enlace" in reset and "¿Olvidó su contraseña?" in reset
+    assert "Send the link" not in reset and "Forgot your password" not in reset
