@@ -95,12 +95,12 @@ def test_closing_comments_reaches_the_cached_article_at_once(client, key_headers
 
 def test_with_redis_two_workers_share_the_generation(redis_url, other_worker):
     workers = [other_worker(REDIS_URL=redis_url) for _ in range(2)]
-    _key, secret = make_key("shared")
+    _key, secret = make_key("both-workers")
     clients = [worker.test_client() for worker in workers]
     assert [c.post("/api/v1/moderate", json=MODERATE, headers=bearer(secret)).status_code for c in clients] == [200, 200]
 
     with workers[1].app_context():
-        key = db.session.scalar(select(ApiKey).where(ApiKey.name == "shared"))
+        key = db.session.scalar(select(ApiKey).where(ApiKey.name == "both-workers"))
         key.revoked_at = key.created_at
         db.session.commit()
 

@@ -2,30 +2,14 @@
 from __future__ import annotations
 
 import dataclasses
-import shutil
-from pathlib import Path
 
 import pytest
 from flask import Flask
 
 from moderation.pipeline.learned import LinearModel
-from moderation.policy import (DEFAULT_POLICY_FILE, PolicyError, current_policy, init_app, load_policy,
-                               parse_lexicon, reload_policy)
+from moderation.policy import PolicyError, current_policy, init_app, load_policy, parse_lexicon, reload_policy
+from tests.pipeline.conftest import edit
 from tests.pipeline.seed_page import SEED_PAGE
-
-
-@pytest.fixture
-def policy_copy(tmp_path):
-    """A writable copy of the real policy and its lexicons."""
-    shutil.copytree(DEFAULT_POLICY_FILE.parent, tmp_path / "policies")
-    return tmp_path / "policies" / DEFAULT_POLICY_FILE.name
-
-
-def edit(path: Path, old: str, new: str) -> Path:
-    content = path.read_text(encoding="utf-8")
-    assert old in content
-    path.write_text(content.replace(old, new, 1), encoding="utf-8")
-    return path
 
 
 def test_the_miami_herald_policy_loads_with_all_four_rules():

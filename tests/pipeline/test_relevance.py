@@ -2,13 +2,12 @@
 the policy version."""
 from __future__ import annotations
 
-import shutil
 
 import pytest
 
 from moderation.pipeline import relevance
 from moderation.pipeline.relevance import RelevanceModelError
-from moderation.policy import DEFAULT_POLICY_FILE, PolicyError, load_policy
+from moderation.policy import PolicyError, load_policy
 
 
 def test_the_policy_model_loads_and_scores_words_and_numeric_features():
@@ -40,13 +39,6 @@ def test_a_broken_file_names_the_file_and_the_line(tmp_path, content, message):
 def test_a_missing_file_is_refused(tmp_path):
     with pytest.raises(RelevanceModelError, match="missing.tsv"):
         relevance.load("missing.tsv", tmp_path)
-
-
-@pytest.fixture
-def policy_copy(tmp_path):
-    """A copy of the policy folder, to change its relevance model."""
-    shutil.copytree(DEFAULT_POLICY_FILE.parent, tmp_path / "policies")
-    return tmp_path / "policies" / DEFAULT_POLICY_FILE.name
 
 
 def test_a_retrained_relevance_model_is_a_new_policy_version(policy_copy):

@@ -2,14 +2,14 @@
 written, innocent senses publish, and a comment in both languages is judged by both."""
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 from moderation.pipeline import moderate
 from moderation.pipeline.types import ModerationContext
-from moderation.policy import DEFAULT_POLICY_FILE, PolicyError, load_policy
+from moderation.policy import PolicyError, load_policy
+from tests.pipeline.conftest import edit
 
 POLICY = load_policy()
 ARTICLE = ModerationContext(article_title="Cuba y Estados Unidos retoman las conversaciones migratorias")
@@ -111,20 +111,6 @@ def test_the_spanish_policy_is_a_marked_translation_with_every_rule():
     assert spanish.rule("profanity").title == "Groserías"
     assert POLICY.in_language("de") is POLICY.in_language("en")
     assert POLICY.in_language("en").translation is None
-
-
-@pytest.fixture
-def policy_copy(tmp_path):
-    """A writable copy of the real policy and its lexicons."""
-    shutil.copytree(DEFAULT_POLICY_FILE.parent, tmp_path / "policies")
-    return tmp_path / "policies" / DEFAULT_POLICY_FILE.name
-
-
-def edit(path: Path, old: str, new: str) -> Path:
-    content = path.read_text(encoding="utf-8")
-    assert old in content
-    path.write_text(content.replace(old, new, 1), encoding="utf-8")
-    return path
 
 
 @pytest.mark.parametrize("old, new, where", [
